@@ -1,0 +1,96 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+)
+
+// decodeJSON reads the request body into dst strictly: JSON only, no unknown
+// fields, no trailing data, at most maxBodyBytes; then validates dst.
+// Malformed input is a 400, an oversized body 413, a wrong media type 415 and
+// a failed rule 422 listing each field by its JSON name.
+func decodeJSON(c *gin.Context, dst any) error {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && mt != "application/merge-patch+json") {
+			return &requestError{http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+				"send the body as application/json"}
+		}
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return &requestError{http.StatusRequestEntityTooLarge, "body-too-large", "Request body too large",
+				"the request body must be at most " + strconv.Itoa(maxBodyBytes) + " bytes"}
+		}
+		return badRequest("the request body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return badRequest("the request body is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return badRequest(describeJSONError(err))
+	}
+	if dec.More() {
+		return badRequest("the request body holds data after the JSON value")
+	}
+	return validateStruct(dst)
+}
+
+// describeJSONError says what is wrong with a body in terms the sender can
+// act on, without echoing Go type names.
+func describeJSONError(err error) string {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("malformed JSON at byte %d", syntax.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "malformed JSON: the body ends early"
+	case errors.As(err, &typeErr):
+		if typeErr.Field == "" {
+			return "the body must be a JSON object"
+		}
+		return fmt.Sprintf("field %q must be %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
+	}
+	if f, ok := unknownField(err); ok {
+		return fmt.Sprintf("unknown field %s", f)
+	}
+	return "malformed JSON"
+}
+
+func unknownField(err error) (string, bool) {
+	const prefix = "json: unknown field "
+	msg := err.Error()
+	if len(msg) > len(prefix) && msg[:len(prefix)] == prefix {
+		return msg[len(prefix):], true
+	}
+	return "", false
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "map", "struct", "ptr":
+		return "an object"
+	case "float32", "float64":
+		return "a number"
+	}
+	return "an integer"
+}

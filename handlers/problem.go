@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// Problem is an RFC 9457 problem detail. Type is a URI reference of the form
+// /problems/<kind>; Errors lists the invalid fields of a 422.
+type Problem struct {
+	Type      string              `json:"type"`
+	Title     string              `json:"title"`
+	Status    int                 `json:"status"`
+	Detail    string              `json:"detail,omitempty"`
+	Instance  string              `json:"instance,omitempty"`
+	RequestID string              `json:"request_id,omitempty"`
+	Errors    []models.FieldError `json:"errors,omitempty"`
+}
+
+const problemContentType = "application/problem+json"
+
+// problemKinds maps each error kind of package models to its answer, in the
+// one place the platform turns errors into HTTP.
+var problemKinds = []struct {
+	kind   error
+	status int
+	slug   string
+	title  string
+}{
+	{models.ErrInvalid, http.StatusUnprocessableEntity, "validation", "Your request has invalid fields"},
+	{models.ErrNotFound, http.StatusNotFound, "not-found", "Not found"},
+	{models.ErrPhaseClosed, http.StatusConflict, "phase-closed", "The contest window is closed"},
+	{models.ErrConflict, http.StatusConflict, "conflict", "Conflict with the current state"},
+	{models.ErrForbidden, http.StatusForbidden, "forbidden", "Forbidden"},
+	{models.ErrUnauthorized, http.StatusUnauthorized, "unauthorized", "Authentication required"},
+	{models.ErrPreconditionFailed, http.StatusPreconditionFailed, "precondition-failed", "The object changed since you read it"},
+	{models.ErrRateLimited, http.StatusTooManyRequests, "rate-limited", "Too many requests"},
+}
+
+// requestError is a fault of the HTTP request itself (malformed JSON, an
+// oversized body, an unknown route), answered with its own status.
+type requestError struct {
+	status int
+	slug   string
+	title  string
+	detail string
+}
+
+func (e *requestError) Error() string { return e.title + ": " + e.detail }
+
+func badRequest(detail string) error {
+	return &requestError{http.StatusBadRequest, "bad-request", "Bad request", detail}
+}
+
+// respondError answers err as a problem. Errors of unknown kinds are logged
+// with the request id and answered 500 "internal error" with no internals.
+func respondError(c *gin.Context, err error) {
+	var re *requestError
+	if errors.As(err, &re) {
+		writeProblem(c, Problem{Type: "/problems/" + re.slug, Title: re.title, Status: re.status, Detail: re.detail})
+		return
+	}
+	for _, k := range problemKinds {
+		if !errors.Is(err, k.kind) {
+			continue
+		}
+		p := Problem{Type: "/problems/" + k.slug, Title: k.title, Status: k.status}
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			p.Errors = ve.Fields
+			p.Detail = ve.Error()
+		}
+		var de *models.DetailedError
+		if errors.As(err, &de) {
+			p.Detail = de.Detail
+		}
+		if k.status == http.StatusUnauthorized {
+			c.Header("WWW-Authenticate", `Bearer realm="wsis"`)
+		}
+		writeProblem(c, p)
+		return
+	}
+	logger(c).ErrorContext(c.Request.Context(), "internal error", "err", err,
+		"method", c.Request.Method, "path", c.Request.URL.Path)
+	writeProblem(c, Problem{Type: "/problems/internal", Title: "Internal error", Status: http.StatusInternalServerError,
+		Detail: "internal error"})
+}
+
+// writeProblem writes p and stops the handler chain.
+func writeProblem(c *gin.Context, p Problem) {
+	p.Instance = c.Request.URL.Path
+	p.RequestID = requestID(c)
+	if p.Status == http.StatusTooManyRequests && c.Writer.Header().Get("Retry-After") == "" {
+		c.Header("Retry-After", strconv.Itoa(1))
+	}
+	c.Header("Content-Type", problemContentType)
+	c.Header("Cache-Control", "no-store")
+	c.AbortWithStatusJSON(p.Status, p)
+}

@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// validate is the one validator of request types; custom rules are
+// registered on it once, here.
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	return v
+}
+
+// validateStruct checks req's `validate` tags and returns a
+// *models.ValidationError naming each failing field by its JSON path.
+func validateStruct(req any) error {
+	err := validate.Struct(req)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return fmt.Errorf("handlers: validate: %w", err)
+	}
+	fields := make([]models.FieldError, 0, len(verrs))
+	for _, fe := range verrs {
+		fields = append(fields, models.FieldError{Field: jsonPath(fe), Message: message(fe)})
+	}
+	return &models.ValidationError{Fields: fields}
+}
+
+// jsonPath drops the Go type name that leads a validator namespace:
+// "loginRequest.email" → "email", "req.countries[0]" → "countries[0]".
+func jsonPath(fe validator.FieldError) string {
+	ns := fe.Namespace()
+	if _, rest, ok := strings.Cut(ns, "."); ok {
+		return rest
+	}
+	return fe.Field()
+}
+
+func message(fe validator.FieldError) string {
+	p := fe.Param()
+	unit := "characters"
+	switch fe.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		unit = "items"
+	}
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "email":
+		return "must be an email address"
+	case "min":
+		if isNumber(fe.Kind()) {
+			return "must be at least " + p
+		}
+		return "must have at least " + p + " " + unit
+	case "max":
+		if isNumber(fe.Kind()) {
+			return "must be at most " + p
+		}
+		return "must have at most " + p + " " + unit
+	case "len":
+		return "must have exactly " + p + " " + unit
+	case "gte":
+		return "must be at least " + p
+	case "lte":
+		return "must be at most " + p
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(p, " ", ", ")
+	case "url", "http_url":
+		return "must be an http or https URL"
+	case "unique":
+		return "must not repeat values"
+	case "dive":
+		return "has an invalid item"
+	}
+	return "fails the " + fe.Tag() + " rule"
+}
+
+func isNumber(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}

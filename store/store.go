@@ -1,0 +1,130 @@
+// Package store keeps the platform's data in MongoDB through the official
+// driver. It speaks only the subset of MongoDB that both a real replica set
+// and the embedded FerretDB serve (SPEC §8), builds every filter from typed
+// values, and maps driver errors to the errors of package models.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// Config says which database to use.
+type Config struct {
+	// URI of a MongoDB deployment; empty starts the embedded database.
+	URI string
+	// Database is the name of the database within the deployment.
+	Database string
+	// DataDir holds the embedded database's files.
+	DataDir string
+	// Logger receives the embedded database's warnings.
+	Logger *slog.Logger
+}
+
+// Store is the platform's database. It is safe for concurrent use.
+type Store struct {
+	client   *mongo.Client
+	db       *mongo.Database
+	embedded *Embedded
+	owned    bool
+}
+
+// Open connects to the deployment of cfg.URI with write concern majority, or,
+// when cfg.URI is empty, starts the embedded database in cfg.DataDir and
+// connects to it with the same driver. It pings the server before returning.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	uri := cfg.URI
+	var emb *Embedded
+	if uri == "" {
+		var err error
+		if emb, err = StartEmbedded(cfg.DataDir, cfg.Logger); err != nil {
+			return nil, err
+		}
+		uri = emb.URI()
+	}
+	opts := options.Client().ApplyURI(uri).SetAppName("wsis").SetTimeout(30 * time.Second)
+	if emb == nil {
+		opts.SetWriteConcern(writeconcern.Majority())
+	}
+	client, err := mongo.Connect(opts)
+	if err == nil {
+		s := &Store{client: client, db: client.Database(cfg.Database), embedded: emb, owned: true}
+		if err = s.Ping(ctx); err == nil {
+			return s, nil
+		}
+		_ = s.Close(context.Background())
+		return nil, err
+	}
+	if emb != nil {
+		_ = emb.Stop(context.Background())
+	}
+	return nil, fmt.Errorf("store: connect: %w", err)
+}
+
+// New returns a Store on database name of a client the caller owns; Close
+// leaves the client open. Tests use it to give each test its own database on
+// one server.
+func New(client *mongo.Client, name string) *Store {
+	return &Store{client: client, db: client.Database(name)}
+}
+
+// Embedded reports whether the store runs on the in-process database.
+func (s *Store) Embedded() bool { return s.embedded != nil }
+
+// Database returns the underlying database handle, for the store's own
+// packages and for tests.
+func (s *Store) Database() *mongo.Database { return s.db }
+
+// Ping checks that the database answers. Returns an error when it does not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.client.Ping(ctx, readpref.Primary()); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Close disconnects from the database and stops the embedded server, if
+// any, so that its files are complete on disk.
+func (s *Store) Close(ctx context.Context) error {
+	if !s.owned {
+		return nil
+	}
+	err := s.client.Disconnect(ctx)
+	if s.embedded != nil {
+		stopCtx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+		defer cancel()
+		err = errors.Join(err, s.embedded.Stop(stopCtx))
+	}
+	if err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// mapErr turns driver errors into model errors, keeping the operation in the
+// message: no documents → ErrNotFound, duplicate key → ErrConflict.
+func mapErr(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return fmt.Errorf("store: %s: %w", op, models.ErrNotFound)
+	case mongo.IsDuplicateKeyError(err):
+		return fmt.Errorf("store: %s: %w", op, models.ErrConflict)
+	default:
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+}
