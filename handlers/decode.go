@@ -94,3 +94,13 @@ func jsonKind(goKind string) string {
 	}
 	return "an integer"
 }
+
+// bindJSON decodes and validates the body into dst like decodeJSON, answers
+// the problem itself on failure, and reports whether the handler may go on.
+func bindJSON(c *gin.Context, dst any) bool {
+	if err := decodeJSON(c, dst); err != nil {
+		respondError(c, err)
+		return false
+	}
+	return true
+}

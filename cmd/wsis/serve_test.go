@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startServer runs serve like `go run ./cmd/wsis` does and returns its base
+// URL and a stop function that waits for a clean shutdown.
+func startServer(t *testing.T, dataDir string, logs io.Writer) (string, func() error) {
+	t.Helper()
+	cfg, err := loadConfig("wsis", nil, env(map[string]string{"WSIS_ADDR": "127.0.0.1:0", "WSIS_DATA_DIR": dataDir}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, logs, func(a string) { addrc <- a }) }()
+	select {
+	case a := <-addrc:
+		return "http://" + a, func() error {
+			cancel()
+			select {
+			case err := <-done:
+				return err
+			case <-time.After(30 * time.Second):
+				return fmt.Errorf("server did not stop")
+			}
+		}
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v", err)
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatal("server did not start")
+	}
+	return "", nil
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+func TestServe_EmbeddedStoreStartsServesAndRestarts(t *testing.T) {
+	dir := t.TempDir()
+	for run := 1; run <= 2; run++ {
+		logs := &lockedBuffer{}
+		base, stop := startServer(t, dir, logs)
+		for _, path := range []string{"/healthz", "/readyz", "/", "/api/v1/reference", "/api/v1/openapi.yaml", "/metrics"} {
+			if code, _ := get(t, base+path); code != http.StatusOK {
+				t.Errorf("run %d: GET %s = %d", run, path, code)
+			}
+		}
+		if err := stop(); err != nil {
+			t.Fatalf("run %d: shutdown: %v", run, err)
+		}
+		out := logs.String()
+		for _, want := range []string{"embedded FerretDB", "database closed"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("run %d: log lacks %q:\n%s", run, want, out)
+			}
+		}
+	}
+}
+
+func TestRun_UnknownCommandFails(t *testing.T) {
+	err := run(context.Background(), []string{"frobnicate"}, env(nil), strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "frobnicate") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRun_InvalidConfigurationStopsTheStart(t *testing.T) {
+	err := run(context.Background(), nil, env(map[string]string{"WSIS_ADDR": "nope", "WSIS_DATA_DIR": t.TempDir()}),
+		strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "WSIS_ADDR") {
+		t.Fatalf("err = %v", err)
+	}
+}

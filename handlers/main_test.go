@@ -1,0 +1,133 @@
+package handlers_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wsis-platform/wsis/handlers"
+	"github.com/wsis-platform/wsis/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// syncBuffer is a log sink safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testServer is the platform's engine on a fresh test database, with its log
+// captured.
+type testServer struct {
+	engine *gin.Engine
+	log    *syncBuffer
+}
+
+func newServer(t *testing.T, mutate ...func(*handlers.Config)) *testServer {
+	t.Helper()
+	logs := &syncBuffer{}
+	cfg := handlers.Config{
+		Store:  storetest.Store(t),
+		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+	}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	engine, err := handlers.New(cfg)
+	if err != nil {
+		t.Fatalf("handlers.New: %v", err)
+	}
+	return &testServer{engine: engine, log: logs}
+}
+
+// do sends a request and returns the recorded answer.
+func (s *testServer) do(t *testing.T, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, path, body)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.engine.ServeHTTP(rec, req)
+	return rec
+}
+
+type problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail"`
+	RequestID string `json:"request_id"`
+	Errors    []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+// wantProblem asserts that rec is a problem+json answer with status and a
+// type ending in slug, and returns it.
+func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int, slug string) problem {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status = %d, want %d; body %s", rec.Code, status, rec.Body)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json", ct)
+	}
+	var p problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatalf("problem body: %v: %s", err, rec.Body)
+	}
+	if p.Status != status || !strings.HasSuffix(p.Type, "/"+slug) || p.Title == "" {
+		t.Fatalf("problem = %+v, want status %d and type …/%s", p, status, slug)
+	}
+	if p.RequestID == "" || p.RequestID != rec.Header().Get("X-Request-ID") {
+		t.Fatalf("problem request_id %q does not match X-Request-ID %q", p.RequestID, rec.Header().Get("X-Request-ID"))
+	}
+	return p
+}
+
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("decode %s: %v", rec.Body, err)
+	}
+	return v
+}
+
+
+// doUnsized posts body without a Content-Length, as a chunked upload does.
+func (s *testServer) doUnsized(t *testing.T, path string, body io.Reader) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, io.NopCloser(body))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	s.engine.ServeHTTP(rec, req)
+	return rec
+}
