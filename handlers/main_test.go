@@ -120,7 +120,6 @@ func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 	return v
 }
 
-
 // doUnsized posts body without a Content-Length, as a chunked upload does.
 func (s *testServer) doUnsized(t *testing.T, path string, body io.Reader) *httptest.ResponseRecorder {
 	t.Helper()
