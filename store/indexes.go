@@ -22,7 +22,18 @@ type index struct {
 // documents (one nomination per project, one vote per category) is kept here,
 // by the database, never by a check-then-insert. Only plain unique and
 // compound indexes: no TTL, partial or text indexes (SPEC §8).
-var indexes = []index{}
+var indexes = []index{
+	// The audit log is read newest first, filtered by actor, action or target.
+	{collection: colAudit, name: "actor_time", keys: bson.D{{Key: "actor_id", Value: 1}, {Key: "time", Value: -1}}},
+	{collection: colAudit, name: "action_time", keys: bson.D{{Key: "action", Value: 1}, {Key: "time", Value: -1}}},
+	{collection: colAudit, name: "target_time", keys: bson.D{{Key: "target_id", Value: 1}, {Key: "time", Value: -1}}},
+	// The background clean-up deletes expired credentials records.
+	{collection: colRefreshTokens, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
+	{collection: colRefreshSpent, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
+	{collection: colRefreshRevoked, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
+	{collection: colActionTokens, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
+	{collection: colActionTokensSpent, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
+}
 
 // EnsureIndexes creates every declared index. It is idempotent; an index that
 // exists with another definition is an error, so a start fails fast instead
@@ -31,22 +42,17 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	return ensureIndexes(ctx, s.db, indexes)
 }
 
+// ensureIndexes creates the indexes one by one: the embedded FerretDB fails
+// a createIndexes command that repeats several existing indexes at once.
 func ensureIndexes(ctx context.Context, db *mongo.Database, list []index) error {
-	byCollection := map[string][]mongo.IndexModel{}
-	var order []string
 	for _, ix := range list {
-		if _, seen := byCollection[ix.collection]; !seen {
-			order = append(order, ix.collection)
-		}
 		opts := options.Index().SetName(ix.name)
 		if ix.unique {
 			opts.SetUnique(true)
 		}
-		byCollection[ix.collection] = append(byCollection[ix.collection], mongo.IndexModel{Keys: ix.keys, Options: opts})
-	}
-	for _, c := range order {
-		if _, err := db.Collection(c).Indexes().CreateMany(ctx, byCollection[c]); err != nil {
-			return fmt.Errorf("store: create indexes of %s: %w", c, err)
+		_, err := db.Collection(ix.collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: opts})
+		if err != nil {
+			return fmt.Errorf("store: create index %s of %s: %w", ix.name, ix.collection, err)
 		}
 	}
 	return nil

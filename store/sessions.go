@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// Collections of credentials. Each change of a session's state is an
+// inserted fact with a designed _id (SPEC §8): a refresh token under its
+// hash; its use as a "spent" record under the same hash, so that of
+// concurrent uses exactly one inserts; a family's revocation under the
+// family id. Emailed one-use tokens follow the same pattern.
+const (
+	colSigningKeys       = "signing_keys"
+	colRefreshTokens     = "refresh_tokens"
+	colRefreshSpent      = "refresh_spent"
+	colRefreshRevoked    = "refresh_revoked"
+	colActionTokens      = "action_tokens"
+	colActionTokensSpent = "action_tokens_spent"
+)
+
+type signingKeyDoc struct {
+	ID        string    `bson:"_id"`
+	Seed      []byte    `bson:"seed"`
+	CreatedAt time.Time `bson:"created_at"`
+}
+
+// SigningKeys returns every access-token signing key.
+func (s *Store) SigningKeys(ctx context.Context) ([]models.SigningKey, error) {
+	cur, err := s.db.Collection(colSigningKeys).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, mapErr("list signing keys", err)
+	}
+	var docs []signingKeyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr("list signing keys", err)
+	}
+	keys := make([]models.SigningKey, len(docs))
+	for i, d := range docs {
+		keys[i] = models.SigningKey{ID: d.ID, Seed: d.Seed, CreatedAt: d.CreatedAt}
+	}
+	return keys, nil
+}
+
+// InsertSigningKey stores a new key. Returns ErrConflict when its ID exists.
+func (s *Store) InsertSigningKey(ctx context.Context, k models.SigningKey) error {
+	_, err := s.db.Collection(colSigningKeys).InsertOne(ctx, signingKeyDoc{ID: k.ID, Seed: k.Seed, CreatedAt: k.CreatedAt})
+	return mapErr("insert signing key", err)
+}
+
+type refreshTokenDoc struct {
+	Hash            string    `bson:"_id"`
+	FamilyID        string    `bson:"family_id"`
+	UserID          string    `bson:"user_id"`
+	SessionVersion  int       `bson:"session_version"`
+	CreatedAt       time.Time `bson:"created_at"`
+	ExpiresAt       time.Time `bson:"expires_at"`
+	FamilyExpiresAt time.Time `bson:"family_expires_at"`
+}
+
+// InsertRefreshToken stores a refresh token.
+func (s *Store) InsertRefreshToken(ctx context.Context, t models.RefreshToken) error {
+	_, err := s.db.Collection(colRefreshTokens).InsertOne(ctx, refreshTokenDoc(t))
+	return mapErr("insert refresh token", err)
+}
+
+// RefreshToken returns the refresh token with the hash. Returns ErrNotFound
+// when there is none.
+func (s *Store) RefreshToken(ctx context.Context, hash string) (models.RefreshToken, error) {
+	var d refreshTokenDoc
+	if err := s.db.Collection(colRefreshTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d); err != nil {
+		return models.RefreshToken{}, mapErr("find refresh token", err)
+	}
+	return models.RefreshToken(d), nil
+}
+
+// SpendRefreshToken records the one use of a refresh token. Of concurrent
+// calls for one hash exactly one returns nil; the others, and every later
+// call, get an error wrapping ErrConflict.
+func (s *Store) SpendRefreshToken(ctx context.Context, t models.RefreshToken, at time.Time) error {
+	_, err := s.db.Collection(colRefreshSpent).InsertOne(ctx, bson.D{
+		{Key: "_id", Value: t.Hash}, {Key: "family_id", Value: t.FamilyID}, {Key: "spent_at", Value: at},
+		{Key: "expires_at", Value: t.ExpiresAt},
+	})
+	return mapErr("spend refresh token", err)
+}
+
+// RevokeFamily records that no token of the family may be used again. It is
+// idempotent; the record is kept until the family would have expired.
+func (s *Store) RevokeFamily(ctx context.Context, familyID, reason string, at, familyExpiresAt time.Time) error {
+	_, err := s.db.Collection(colRefreshRevoked).InsertOne(ctx, bson.D{
+		{Key: "_id", Value: familyID}, {Key: "reason", Value: reason}, {Key: "revoked_at", Value: at},
+		{Key: "expires_at", Value: familyExpiresAt},
+	})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return mapErr("revoke token family", err)
+	}
+	return nil
+}
+
+// FamilyRevoked reports whether the family was revoked.
+func (s *Store) FamilyRevoked(ctx context.Context, familyID string) (bool, error) {
+	return s.exists(ctx, colRefreshRevoked, familyID)
+}
+
+type actionTokenDoc struct {
+	Hash      string    `bson:"_id"`
+	Kind      string    `bson:"kind"`
+	UserID    string    `bson:"user_id"`
+	ExpiresAt time.Time `bson:"expires_at"`
+}
+
+// InsertActionToken stores an emailed one-use token.
+func (s *Store) InsertActionToken(ctx context.Context, t models.ActionToken) error {
+	_, err := s.db.Collection(colActionTokens).InsertOne(ctx, actionTokenDoc(t))
+	return mapErr("insert action token", err)
+}
+
+// UseActionToken returns the unexpired token of the kind with the hash and
+// records its one use. Returns ErrNotFound for an unknown, expired or
+// wrong-kind token and ErrConflict for one used before.
+func (s *Store) UseActionToken(ctx context.Context, kind, hash string, now time.Time) (models.ActionToken, error) {
+	var d actionTokenDoc
+	if err := s.db.Collection(colActionTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d); err != nil {
+		return models.ActionToken{}, mapErr("find action token", err)
+	}
+	if d.Kind != kind || !now.Before(d.ExpiresAt) {
+		return models.ActionToken{}, fmt.Errorf("store: use action token: %w", models.ErrNotFound)
+	}
+	_, err := s.db.Collection(colActionTokensSpent).InsertOne(ctx, bson.D{
+		{Key: "_id", Value: hash}, {Key: "used_at", Value: now}, {Key: "expires_at", Value: d.ExpiresAt},
+	})
+	if err != nil {
+		return models.ActionToken{}, mapErr("use action token", err)
+	}
+	return models.ActionToken(d), nil
+}
+
+func (s *Store) exists(ctx context.Context, collection, id string) (bool, error) {
+	err := s.db.Collection(collection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, mapErr("read "+collection, err)
+	}
+	return true, nil
+}
+
+// DeleteExpired removes the credentials records whose expires_at has passed:
+// refresh tokens, their spent and revocation records, and emailed tokens.
+// It scans whole collections, so it runs in the background (SPEC §8 has no
+// TTL indexes). Returns how many records went.
+func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
+	var total int64
+	for _, c := range []string{colRefreshTokens, colRefreshSpent, colRefreshRevoked, colActionTokens, colActionTokensSpent} {
+		res, err := s.db.Collection(c).DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: now}}}})
+		if err != nil {
+			return total, mapErr("delete expired "+c, err)
+		}
+		total += res.DeletedCount
+	}
+	return total, nil
+}

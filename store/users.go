@@ -1,0 +1,281 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// Collections of accounts. users holds one document per account; login_keys
+// maps a normalised email (its _id) to the account, so that the email's
+// uniqueness is the _id's and a login is two _id reads; email_verifications
+// records, under the user's id, that the email was verified.
+const (
+	colUsers              = "users"
+	colLoginKeys          = "login_keys"
+	colEmailVerifications = "email_verifications"
+)
+
+type userDoc struct {
+	ID              string                 `bson:"_id"`
+	Email           string                 `bson:"email"`
+	PasswordHash    string                 `bson:"password_hash"`
+	Name            string                 `bson:"name"`
+	Organization    string                 `bson:"organization"`
+	StakeholderType models.StakeholderType `bson:"stakeholder_type"`
+	Country         string                 `bson:"country"`
+	Roles           []models.Role          `bson:"roles"`
+	Disabled        bool                   `bson:"disabled"`
+	SessionVersion  int                    `bson:"session_version"`
+	CreatedAt       time.Time              `bson:"created_at"`
+	UpdatedAt       time.Time              `bson:"updated_at"`
+	Version         int                    `bson:"version"`
+}
+
+func (d userDoc) user() models.User {
+	roles := d.Roles
+	if roles == nil {
+		roles = []models.Role{}
+	}
+	return models.User{ID: d.ID, Email: d.Email, Name: d.Name, Organization: d.Organization,
+		StakeholderType: d.StakeholderType, Country: d.Country, Roles: roles, Disabled: d.Disabled,
+		SessionVersion: d.SessionVersion, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version}
+}
+
+type loginKeyDoc struct {
+	Email  string `bson:"_id"`
+	UserID string `bson:"user_id"`
+}
+
+// CreateUser stores a new account with its password hash and returns it with
+// its id. The email is unique case-insensitively, held by the login key's
+// _id: of concurrent registrations of one email exactly one succeeds, the
+// others get an error wrapping models.ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash string) (models.User, error) {
+	u.ID = bson.NewObjectID().Hex()
+	u.Version = 1
+	if u.Roles == nil {
+		u.Roles = []models.Role{}
+	}
+	doc := userDoc{ID: u.ID, Email: u.Email, PasswordHash: passwordHash, Name: u.Name, Organization: u.Organization,
+		StakeholderType: u.StakeholderType, Country: u.Country, Roles: u.Roles, Disabled: u.Disabled,
+		CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt, Version: 1}
+	// The account goes in first: a login key must never point at nothing. An
+	// account whose key loses the race is removed again; were that removal
+	// to fail, the account would be unreachable, not wrong.
+	if _, err := s.db.Collection(colUsers).InsertOne(ctx, doc); err != nil {
+		return models.User{}, mapErr("create user", err)
+	}
+	_, err := s.db.Collection(colLoginKeys).InsertOne(ctx, loginKeyDoc{Email: models.NormalizeEmail(u.Email), UserID: u.ID})
+	if err != nil {
+		_, _ = s.db.Collection(colUsers).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: u.ID}})
+		if mongo.IsDuplicateKeyError(err) {
+			return models.User{}, fmt.Errorf("store: create user: %w",
+				models.WithDetail(models.ErrConflict, "an account with this email already exists"))
+		}
+		return models.User{}, mapErr("create user", err)
+	}
+	return u, nil
+}
+
+// UserByID returns the account with id. Returns ErrNotFound when there is
+// none.
+func (s *Store) UserByID(ctx context.Context, id string) (models.User, error) {
+	u, _, err := s.userWithHash(ctx, id)
+	return u, err
+}
+
+// UserCredentials returns the account registered under email (any case) and
+// its password hash, with two _id reads. Returns ErrNotFound when there is
+// none.
+func (s *Store) UserCredentials(ctx context.Context, email string) (models.User, string, error) {
+	var key loginKeyDoc
+	err := s.db.Collection(colLoginKeys).FindOne(ctx, bson.D{{Key: "_id", Value: models.NormalizeEmail(email)}}).Decode(&key)
+	if err != nil {
+		return models.User{}, "", mapErr("find login key", err)
+	}
+	return s.userWithHash(ctx, key.UserID)
+}
+
+func (s *Store) userWithHash(ctx context.Context, id string) (models.User, string, error) {
+	var d userDoc
+	if err := s.db.Collection(colUsers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return models.User{}, "", mapErr("find user", err)
+	}
+	return d.user(), d.PasswordHash, nil
+}
+
+// ProfilePatch holds the profile fields a user may change; nil leaves a
+// field as it is.
+type ProfilePatch struct {
+	Name            *string
+	Organization    *string
+	StakeholderType *models.StakeholderType
+	Country         *string
+}
+
+// UpdateProfile applies p to the account atomically. With version > 0 the
+// account must still be at that version. Returns ErrNotFound for no such
+// account and ErrPreconditionFailed for a stale version.
+func (s *Store) UpdateProfile(ctx context.Context, id string, version int, p ProfilePatch, at time.Time) (models.User, error) {
+	set := bson.D{{Key: "updated_at", Value: at}}
+	if p.Name != nil {
+		set = append(set, bson.E{Key: "name", Value: *p.Name})
+	}
+	if p.Organization != nil {
+		set = append(set, bson.E{Key: "organization", Value: *p.Organization})
+	}
+	if p.StakeholderType != nil {
+		set = append(set, bson.E{Key: "stakeholder_type", Value: *p.StakeholderType})
+	}
+	if p.Country != nil {
+		set = append(set, bson.E{Key: "country", Value: *p.Country})
+	}
+	return s.updateUser(ctx, "update profile", id, version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+}
+
+// SetPassword replaces the account's password hash and ends all its
+// sessions by moving its session version on.
+func (s *Store) SetPassword(ctx context.Context, id, passwordHash string, at time.Time) (models.User, error) {
+	return s.updateUser(ctx, "set password", id, 0, bson.D{
+		{Key: "$set", Value: bson.D{{Key: "password_hash", Value: passwordHash}, {Key: "updated_at", Value: at}}},
+		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}, {Key: "session_version", Value: 1}}},
+	})
+}
+
+// AccessPatch holds what an admin may change of an account; nil leaves a
+// field as it is.
+type AccessPatch struct {
+	Roles    *[]models.Role
+	Disabled *bool
+}
+
+// UpdateAccess applies an admin's change of roles or disabling atomically and
+// returns the account before and after. Disabling ends all the account's
+// sessions. With version > 0 the account must still be at that version.
+// Returns ErrNotFound or ErrPreconditionFailed.
+func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p AccessPatch, at time.Time) (before, after models.User, err error) {
+	set := bson.D{{Key: "updated_at", Value: at}}
+	inc := bson.D{{Key: "version", Value: 1}}
+	if p.Roles != nil {
+		set = append(set, bson.E{Key: "roles", Value: *p.Roles})
+	}
+	if p.Disabled != nil {
+		set = append(set, bson.E{Key: "disabled", Value: *p.Disabled})
+		if *p.Disabled {
+			inc = append(inc, bson.E{Key: "session_version", Value: 1})
+		}
+	}
+	filter := bson.D{{Key: "_id", Value: id}}
+	if version > 0 {
+		filter = append(filter, bson.E{Key: "version", Value: version})
+	}
+	var d userDoc
+	err = s.db.Collection(colUsers).FindOneAndUpdate(ctx, filter,
+		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: inc}},
+		options.FindOneAndUpdate().SetReturnDocument(options.Before)).Decode(&d)
+	if err != nil {
+		return models.User{}, models.User{}, s.staleOrMissing(ctx, "update access", id, err)
+	}
+	after, err = s.UserByID(ctx, id)
+	return d.user(), after, err
+}
+
+func (s *Store) updateUser(ctx context.Context, op, id string, version int, update bson.D) (models.User, error) {
+	filter := bson.D{{Key: "_id", Value: id}}
+	if version > 0 {
+		filter = append(filter, bson.E{Key: "version", Value: version})
+	}
+	var d userDoc
+	err := s.db.Collection(colUsers).FindOneAndUpdate(ctx, filter, update,
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+	if err != nil {
+		return models.User{}, s.staleOrMissing(ctx, op, id, err)
+	}
+	return d.user(), nil
+}
+
+// staleOrMissing tells a stale version (the account exists) from a missing
+// account after a conditional update matched nothing.
+func (s *Store) staleOrMissing(ctx context.Context, op, id string, err error) error {
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return mapErr(op, err)
+	}
+	if _, err := s.UserByID(ctx, id); err != nil {
+		return mapErr(op, err)
+	}
+	return fmt.Errorf("store: %s: %w", op, models.ErrPreconditionFailed)
+}
+
+// MarkEmailVerified records that the account's email is verified. It is
+// idempotent.
+func (s *Store) MarkEmailVerified(ctx context.Context, userID string, at time.Time) error {
+	_, err := s.db.Collection(colEmailVerifications).InsertOne(ctx, bson.D{{Key: "_id", Value: userID}, {Key: "verified_at", Value: at}})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return mapErr("mark email verified", err)
+	}
+	return nil
+}
+
+// EmailVerified reports whether the account's email is verified.
+func (s *Store) EmailVerified(ctx context.Context, userID string) (bool, error) {
+	err := s.db.Collection(colEmailVerifications).FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, mapErr("read email verification", err)
+	}
+	return true, nil
+}
+
+// UserQuery selects accounts for the admin list: Text matches email, name or
+// organization case-insensitively as plain text (never a pattern of the
+// caller's), After continues after an account id.
+type UserQuery struct {
+	Text  string
+	After string
+	Limit int
+}
+
+// ListUsers returns accounts in id order and the id to continue after when
+// there are more.
+func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]models.User, string, error) {
+	filter := bson.D{}
+	if q.Text != "" {
+		re := bson.Regex{Pattern: regexp.QuoteMeta(q.Text), Options: "i"}
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "email", Value: re}}, bson.D{{Key: "name", Value: re}}, bson.D{{Key: "organization", Value: re}},
+		}})
+	}
+	if q.After != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: q.After}}})
+	}
+	cur, err := s.db.Collection(colUsers).Find(ctx, filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(q.Limit)+1))
+	if err != nil {
+		return nil, "", mapErr("list users", err)
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, "", mapErr("list users", err)
+	}
+	next := ""
+	if len(docs) > q.Limit {
+		docs = docs[:q.Limit]
+		next = docs[len(docs)-1].ID
+	}
+	users := make([]models.User, len(docs))
+	for i, d := range docs {
+		users[i] = d.user()
+	}
+	return users, next, nil
+}
