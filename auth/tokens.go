@@ -59,6 +59,7 @@ type Tokens struct {
 	mu         sync.RWMutex
 	keys       map[string]ed25519.PrivateKey
 	signingKID string
+	newest     time.Time
 	loadedAt   time.Time
 }
 
@@ -94,12 +95,20 @@ func (t *Tokens) AddKey(ctx context.Context) (string, error) {
 	return kid, t.Reload(ctx)
 }
 
+// addKey stores a new key dated now, or just after the newest known key when
+// the clock says otherwise, so that the new key is the one that signs.
 func (t *Tokens) addKey(ctx context.Context, kid string) error {
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return fmt.Errorf("auth: generate key: %w", err)
 	}
-	return t.store.InsertSigningKey(ctx, models.SigningKey{ID: kid, Seed: priv.Seed(), CreatedAt: t.clock.Now()})
+	created := t.clock.Now()
+	t.mu.RLock()
+	if t.newest.After(created) || t.newest.Equal(created) {
+		created = t.newest.Add(time.Millisecond)
+	}
+	t.mu.RUnlock()
+	return t.store.InsertSigningKey(ctx, models.SigningKey{ID: kid, Seed: priv.Seed(), CreatedAt: created})
 }
 
 // Reload reads the keys from the store; the newest signs.
@@ -115,16 +124,16 @@ func (t *Tokens) Reload(ctx context.Context) error {
 		return list[i].ID < list[j].ID
 	})
 	keys := make(map[string]ed25519.PrivateKey, len(list))
-	signing := ""
+	signing, newest := "", time.Time{}
 	for _, k := range list {
 		if len(k.Seed) != ed25519.SeedSize {
 			return fmt.Errorf("auth: key %s has a seed of %d bytes", k.ID, len(k.Seed))
 		}
 		keys[k.ID] = ed25519.NewKeyFromSeed(k.Seed)
-		signing = k.ID
+		signing, newest = k.ID, k.CreatedAt
 	}
 	t.mu.Lock()
-	t.keys, t.signingKID, t.loadedAt = keys, signing, time.Now()
+	t.keys, t.signingKID, t.newest, t.loadedAt = keys, signing, newest, time.Now()
 	t.mu.Unlock()
 	return nil
 }

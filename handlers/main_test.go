@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,10 +11,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/handlers"
+	"github.com/wsis-platform/wsis/mail"
+	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
 	"github.com/wsis-platform/wsis/store/storetest"
 )
 
@@ -38,18 +44,41 @@ func (b *syncBuffer) String() string {
 }
 
 // testServer is the platform's engine on a fresh test database, with its log
-// captured.
+// captured. Its mails go to the outbox; with an SMTP server they are also
+// delivered.
 type testServer struct {
 	engine *gin.Engine
 	log    *syncBuffer
+	store  *store.Store
+	tokens *auth.Tokens
+	hasher *auth.Hasher
+	clock  *models.FixedClock
+}
+
+const testPublicURL = "http://wsis.test"
+
+// generous limits, so that only the rate-limit tests meet them.
+var testLimits = handlers.RateLimits{
+	Login: handlers.Rate{Events: 1000, Per: time.Minute}, Register: handlers.Rate{Events: 1000, Per: time.Minute},
+	Refresh: handlers.Rate{Events: 1000, Per: time.Minute}, Forgot: handlers.Rate{Events: 1000, Per: time.Minute},
 }
 
 func newServer(t *testing.T, mutate ...func(*handlers.Config)) *testServer {
 	t.Helper()
+	ctx := context.Background()
 	logs := &syncBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	st := storetest.Store(t)
+	clock := models.NewFixedClock(time.Now().UTC().Truncate(time.Second))
+	tokens, err := auth.NewTokens(ctx, st, testPublicURL, testPublicURL+"/api", clock)
+	if err != nil {
+		t.Fatalf("tokens: %v", err)
+	}
+	hasher := auth.NewHasher(4)
 	cfg := handlers.Config{
-		Store:  storetest.Store(t),
-		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Store: st, Tokens: tokens, Hasher: hasher, Logger: logger, Clock: clock, PublicURL: testPublicURL,
+		Mailer:     mail.New(st, nil, logger, mail.Options{Clock: clock}),
+		RateLimits: testLimits,
 	}
 	for _, m := range mutate {
 		m(&cfg)
@@ -58,7 +87,7 @@ func newServer(t *testing.T, mutate ...func(*handlers.Config)) *testServer {
 	if err != nil {
 		t.Fatalf("handlers.New: %v", err)
 	}
-	return &testServer{engine: engine, log: logs}
+	return &testServer{engine: engine, log: logs, store: st, tokens: tokens, hasher: hasher, clock: clock}
 }
 
 // do sends a request and returns the recorded answer.
@@ -130,3 +159,9 @@ func (s *testServer) doUnsized(t *testing.T, path string, body io.Reader) *httpt
 	s.engine.ServeHTTP(rec, req)
 	return rec
 }
+
+type handlersConfig = handlers.Config
+
+func rate(n int, per time.Duration) handlers.Rate { return handlers.Rate{Events: n, Per: per} }
+
+func storeQueryAll() store.UserQuery { return store.UserQuery{Limit: 100} }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wsis-platform/wsis/handlers"
+	"github.com/wsis-platform/wsis/mail"
 )
 
 func TestSecurityHeaders_OnUIAndAPI(t *testing.T) {
@@ -73,9 +74,11 @@ func TestTrustedProxies_NoneByDefault(t *testing.T) {
 }
 
 func TestTrustedProxies_InvalidIsAnError(t *testing.T) {
-	_, err := handlers.New(handlers.Config{TrustedProxies: []string{"not-an-ip"}})
-	if err == nil {
-		t.Fatal("an invalid trusted proxy was accepted")
+	s := newServer(t)
+	_, err := handlers.New(handlers.Config{Store: s.store, Tokens: s.tokens, Hasher: s.hasher,
+		Mailer: mail.New(s.store, nil, nil, mail.Options{}), TrustedProxies: []string{"not-an-ip"}})
+	if err == nil || !strings.Contains(err.Error(), "trusted proxies") {
+		t.Fatalf("err = %v, want one about the invalid trusted proxy", err)
 	}
 }
 

@@ -2,20 +2,44 @@ package handlers
 
 import (
 	"github.com/gin-gonic/gin"
+
+	"github.com/wsis-platform/wsis/models"
 )
 
-// routes is the whole route table. Every route is in openapi.yaml and every
-// path there is routed here (TestOpenAPI_MatchesRoutes).
+// routes is the whole route table, grouped by who may call. Every route is in
+// openapi.yaml and every path there is routed here (TestOpenAPI_MatchesRoutes).
 func (s *server) routes(r *gin.Engine) {
 	r.GET("/", s.uiShell)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", s.metrics())
+	r.GET("/.well-known/jwks.json", s.jwks)
 
 	api := r.Group("/api/v1")
+
 	// Anyone.
 	api.GET("/openapi.yaml", s.openAPI)
 	api.GET("/reference", s.reference)
+	api.POST("/auth/register", s.register)
+	api.POST("/auth/verify-email", s.verifyEmail)
+	api.POST("/auth/login", s.login)
+	api.POST("/auth/refresh", s.refresh)
+	api.POST("/auth/logout", s.logout)
+	api.POST("/auth/password/forgot", s.forgotPassword)
+	api.POST("/auth/password/reset", s.resetPassword)
+	api.GET("/dev/mailbox", s.devMailbox) // only with WSIS_DEV_MAILBOX=true
+
+	// Signed-in users.
+	user := api.Group("", s.requireUser())
+	user.GET("/me", s.getMe)
+	user.PATCH("/me", s.patchMe)
+	user.POST("/auth/verify-email/resend", s.resendVerification)
+
+	// Admins.
+	admin := api.Group("/admin", s.requireUser(), requireRole(models.RoleAdmin))
+	admin.GET("/users", s.listUsers)
+	admin.PATCH("/users/:id", s.patchUser)
+	admin.GET("/audit", s.listAudit)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(s.noMethod)

@@ -6,6 +6,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -13,39 +14,60 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
 )
 
-// Database is what the handlers need of the store.
-type Database interface {
-	Ping(ctx context.Context) error
+// Mailer sends mail through the durable outbox.
+type Mailer interface {
+	Send(ctx context.Context, m models.Mail) (models.Mail, error)
 }
 
 // Config is what the HTTP layer is built from.
 type Config struct {
-	Store  Database
+	Store  *store.Store
+	Tokens *auth.Tokens
+	Hasher *auth.Hasher
+	Mailer Mailer
 	Logger *slog.Logger
 	Clock  models.Clock
+	// PublicURL is where users reach the platform, for links in mails.
+	PublicURL string
+	// DevMailbox serves the outbox at /api/v1/dev/mailbox.
+	DevMailbox bool
 	// TrustedProxies are the addresses or CIDRs whose X-Forwarded-For gin
 	// believes when resolving the client IP; none by default.
 	TrustedProxies []string
 	// HSTS adds Strict-Transport-Security, for a platform served over https.
 	HSTS bool
+	// RateLimits are the abuse limits; zero fields take DefaultRateLimits.
+	RateLimits RateLimits
 	// Registry receives the platform's metrics; nil makes a new one.
 	Registry *prometheus.Registry
 }
 
 // server holds the dependencies every handler shares.
 type server struct {
-	store    Database
-	log      *slog.Logger
-	clock    models.Clock
-	registry *prometheus.Registry
+	store     *store.Store
+	tokens    *auth.Tokens
+	hasher    *auth.Hasher
+	sessions  *auth.Sessions
+	mailer    Mailer
+	log       *slog.Logger
+	clock     models.Clock
+	publicURL string
+	mailboxOn bool
+	registry  *prometheus.Registry
+	limits    struct{ login, register, refresh, forgot *limiter }
 }
 
 // New builds the gin engine: middleware, every route and the problem answers
 // for unknown paths and methods.
 func New(cfg Config) (*gin.Engine, error) {
+	if cfg.Store == nil || cfg.Tokens == nil || cfg.Hasher == nil || cfg.Mailer == nil {
+		return nil, errors.New("handlers: Store, Tokens, Hasher and Mailer are required")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -56,7 +78,12 @@ func New(cfg Config) (*gin.Engine, error) {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	s := &server{store: cfg.Store, log: cfg.Logger, clock: cfg.Clock, registry: cfg.Registry}
+	s := &server{store: cfg.Store, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
+		sessions: auth.NewSessions(cfg.Store, cfg.Clock), log: cfg.Logger, clock: cfg.Clock,
+		publicURL: cfg.PublicURL, mailboxOn: cfg.DevMailbox, registry: cfg.Registry}
+	limits := withDefaults(cfg.RateLimits)
+	s.limits.login, s.limits.register = newLimiter(limits.Login), newLimiter(limits.Register)
+	s.limits.refresh, s.limits.forgot = newLimiter(limits.Refresh), newLimiter(limits.Forgot)
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -76,4 +103,16 @@ func New(cfg Config) (*gin.Engine, error) {
 	)
 	s.routes(r)
 	return r, nil
+}
+
+func withDefaults(l RateLimits) RateLimits {
+	for _, p := range []struct{ got, def *Rate }{
+		{&l.Login, &DefaultRateLimits.Login}, {&l.Register, &DefaultRateLimits.Register},
+		{&l.Refresh, &DefaultRateLimits.Refresh}, {&l.Forgot, &DefaultRateLimits.Forgot},
+	} {
+		if p.got.Events == 0 {
+			*p.got = *p.def
+		}
+	}
+	return l
 }

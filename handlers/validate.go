@@ -27,6 +27,26 @@ func newValidator() *validator.Validate {
 		}
 		return name
 	})
+	rules := map[string]validator.Func{
+		"country": func(fl validator.FieldLevel) bool {
+			_, ok := models.CountryByCode(fl.Field().String())
+			return ok
+		},
+		"stakeholder_type": func(fl validator.FieldLevel) bool {
+			return models.ValidStakeholderType(models.StakeholderType(fl.Field().String()))
+		},
+		"role": func(fl validator.FieldLevel) bool {
+			return models.ValidRole(models.Role(fl.Field().String()))
+		},
+		"password": func(fl validator.FieldLevel) bool {
+			return models.CheckPassword("", fl.Field().String()) == nil
+		},
+	}
+	for tag, f := range rules {
+		if err := v.RegisterValidation(tag, f); err != nil {
+			panic(err) // a programming error in the rule table above
+		}
+	}
 	return v
 }
 
@@ -94,6 +114,14 @@ func message(fe validator.FieldError) string {
 		return "must not repeat values"
 	case "dive":
 		return "has an invalid item"
+	case "country":
+		return "must be an ISO 3166-1 alpha-2 country code, e.g. KE"
+	case "stakeholder_type":
+		return "must be one of: " + joinStakeholderTypes()
+	case "role":
+		return "must be reviewer or admin"
+	case "password":
+		return "must have at least 12 characters and at most 1024 bytes"
 	}
 	return "fails the " + fe.Tag() + " rule"
 }
@@ -106,4 +134,12 @@ func isNumber(k reflect.Kind) bool {
 		return true
 	}
 	return false
+}
+
+func joinStakeholderTypes() string {
+	parts := make([]string, len(models.StakeholderTypes))
+	for i, t := range models.StakeholderTypes {
+		parts[i] = string(t)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -27,6 +27,8 @@ var indexes = []index{
 	{collection: colAudit, name: "actor_time", keys: bson.D{{Key: "actor_id", Value: 1}, {Key: "time", Value: -1}}},
 	{collection: colAudit, name: "action_time", keys: bson.D{{Key: "action", Value: 1}, {Key: "time", Value: -1}}},
 	{collection: colAudit, name: "target_time", keys: bson.D{{Key: "target_id", Value: 1}, {Key: "time", Value: -1}}},
+	// The development mailbox reads the outbox newest first.
+	{collection: colOutbox, name: "created", keys: bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}},
 	// The background clean-up deletes expired credentials records.
 	{collection: colRefreshTokens, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
 	{collection: colRefreshSpent, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
+
+	"github.com/wsis-platform/wsis/handlers"
 )
 
 // config is the platform's configuration: SPEC §7's environment variables,
@@ -30,6 +32,8 @@ type config struct {
 	AdminPassword  string
 	TrustedProxies []string
 	LogLevel       string
+	MailFrom       string
+	RateLimits     handlers.RateLimits
 }
 
 // setting is one configuration variable: its environment name, flag name,
@@ -133,6 +137,23 @@ var settings = []setting{
 		}
 		return nil
 	}},
+	{env: "WSIS_MAIL_FROM", flag: "mail-from", usage: "sender of the platform's mails; default no-reply@<public host>", set: func(c *config, v string) error {
+		if v != "" {
+			if _, err := mail.ParseAddress(v); err != nil {
+				return errors.New("must be an address, e.g. WSIS Prizes <no-reply@example.org>")
+			}
+		}
+		c.MailFrom = v
+		return nil
+	}},
+	rateSetting("WSIS_RATE_LOGIN", "rate-login", "login attempts per client IP and per account",
+		handlers.DefaultRateLimits.Login, func(c *config) *handlers.Rate { return &c.RateLimits.Login }),
+	rateSetting("WSIS_RATE_REGISTER", "rate-register", "registrations per client IP",
+		handlers.DefaultRateLimits.Register, func(c *config) *handlers.Rate { return &c.RateLimits.Register }),
+	rateSetting("WSIS_RATE_REFRESH", "rate-refresh", "token refreshes per client IP",
+		handlers.DefaultRateLimits.Refresh, func(c *config) *handlers.Rate { return &c.RateLimits.Refresh }),
+	rateSetting("WSIS_RATE_FORGOT", "rate-forgot", "password-reset and verification mails per client IP and per account",
+		handlers.DefaultRateLimits.Forgot, func(c *config) *handlers.Rate { return &c.RateLimits.Forgot }),
 	{env: "WSIS_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error", set: func(c *config, v string) error {
 		switch v {
 		case "debug", "info", "warn", "error":
@@ -143,13 +164,29 @@ var settings = []setting{
 	}},
 }
 
+// rateSetting is a setting of one rate limit, written "N/duration".
+func rateSetting(env, flag, usage string, def handlers.Rate, field func(*config) *handlers.Rate) setting {
+	return setting{env: env, flag: flag, def: def.String(), usage: usage + `, "N/duration"`, set: func(c *config, v string) error {
+		r, err := handlers.ParseRate(v)
+		if err != nil {
+			return err
+		}
+		*field(c) = r
+		return nil
+	}}
+}
+
 var dbName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 
 // loadConfig reads the configuration from getenv, then from the flags in
-// args, and validates it. An error names the variable at fault.
-func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+// args, and validates it. An error names the variable at fault. extra, when
+// given, adds a subcommand's own flags.
+func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer, extra ...func(*flag.FlagSet)) (config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, e := range extra {
+		e(fs)
+	}
 	values := make([]*string, len(settings))
 	for i, s := range settings {
 		v := s.def
@@ -180,6 +217,10 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 		_, port, _ := net.SplitHostPort(c.Addr)
 		c.PublicURL = "http://localhost:" + port
 	}
+	if c.MailFrom == "" {
+		u, _ := url.Parse(c.PublicURL)
+		c.MailFrom = "WSIS Stocktaking & Prizes <no-reply@" + u.Hostname() + ">"
+	}
 	return c, nil
 }
 
@@ -190,6 +231,8 @@ func (c config) logValue() []any {
 		"addr", c.Addr, "data_dir", c.DataDir, "mongodb_uri", redactURL(c.MongoURI), "database", c.Database,
 		"public_url", c.PublicURL, "smtp_url", redactURL(c.SMTPURL), "dev_mailbox", c.DevMailbox,
 		"admin_email", c.AdminEmail, "admin_password", mask(c.AdminPassword), "trusted_proxies", c.TrustedProxies,
+		"mail_from", c.MailFrom, "rate_limits", fmt.Sprintf("login %s, register %s, refresh %s, forgot %s",
+			c.RateLimits.Login, c.RateLimits.Register, c.RateLimits.Refresh, c.RateLimits.Forgot),
 	}
 }
 

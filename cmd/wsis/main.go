@@ -27,6 +27,8 @@ const usage = `wsis runs the WSIS Stocktaking & Prizes platform.
 
 Usage:
   wsis [serve] [flags]   serve the API and the web UI (the default)
+  wsis admin create --email EMAIL
+                         create or promote a verified admin; password on stdin
   wsis help              show this text
 
 Every flag mirrors an environment variable; "wsis serve --help" lists them.
@@ -46,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return serve(ctx, cfg, stderr, nil)
+	case "admin":
+		return adminCommand(ctx, args, getenv, stdin, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -9,10 +9,15 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/handlers"
+	"github.com/wsis-platform/wsis/mail"
+	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
 )
 
@@ -27,8 +32,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	log := newLogger(logOut, cfg.LogLevel)
 	log.Info("starting", cfg.logValue()...)
 
-	st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.Database,
-		DataDir: filepath.Join(cfg.DataDir, "db"), Logger: log})
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -40,22 +44,54 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 		}
 		log.Info("database closed")
 	}()
-	if st.Embedded() {
-		log.Info("database: embedded FerretDB (SQLite)", "dir", filepath.Join(cfg.DataDir, "db"), "database", cfg.Database)
-	} else {
-		log.Info("database: MongoDB", "uri", redactURL(cfg.MongoURI), "database", cfg.Database, "write_concern", "majority")
+	clock := models.SystemClock{}
+	hasher := auth.NewHasher(hashSlots())
+	if cfg.AdminEmail != "" {
+		admin, err := ensureAdmin(ctx, st, hasher, cfg.AdminEmail, cfg.AdminPassword, clock)
+		if err != nil {
+			return fmt.Errorf("WSIS_ADMIN_EMAIL: %w", err)
+		}
+		log.Info("admin ready", "email", admin.Email, "id", admin.ID)
 	}
-	if err := st.EnsureIndexes(ctx); err != nil {
+	tokens, err := auth.NewTokens(ctx, st, cfg.PublicURL, cfg.PublicURL+"/api", clock)
+	if err != nil {
 		return err
 	}
+	var sender mail.Sender
+	if cfg.SMTPURL != "" {
+		if sender, err = mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return fmt.Errorf("WSIS_SMTP_URL: %w", err)
+		}
+	} else {
+		log.Warn("no WSIS_SMTP_URL: mails stay in the outbox and the log")
+	}
+	outbox := mail.New(st, sender, log, mail.Options{From: cfg.MailFrom, Clock: clock})
 
 	engine, err := handlers.New(handlers.Config{
-		Store: st, Logger: log, TrustedProxies: cfg.TrustedProxies,
-		HSTS: strings.HasPrefix(cfg.PublicURL, "https://"),
+		Store: st, Tokens: tokens, Hasher: hasher, Mailer: outbox, Logger: log, Clock: clock,
+		PublicURL: cfg.PublicURL, DevMailbox: cfg.DevMailbox, TrustedProxies: cfg.TrustedProxies,
+		HSTS: strings.HasPrefix(cfg.PublicURL, "https://"), RateLimits: cfg.RateLimits,
 	})
 	if err != nil {
 		return err
 	}
+	if cfg.DevMailbox {
+		log.Warn("WSIS_DEV_MAILBOX is on: every mail, with its links, is readable at /api/v1/dev/mailbox")
+	}
+
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var work sync.WaitGroup
+	work.Go(func() {
+		if err := outbox.Run(workCtx); err != nil {
+			log.Error("mail worker stopped", "err", err)
+		}
+	})
+	work.Go(func() { cleanExpired(workCtx, st, clock, log) })
+	defer func() {
+		stopWork()
+		work.Wait()
+	}()
+
 	srv := &http.Server{
 		Handler:           engine,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -91,6 +127,48 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// openStore opens the configured database, logs which one it is, and creates
+// the indexes, failing fast when one cannot be.
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
+	dir := filepath.Join(cfg.DataDir, "db")
+	st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: dir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if st.Embedded() {
+		log.Info("database: embedded FerretDB (SQLite)", "dir", dir, "database", cfg.Database)
+	} else {
+		log.Info("database: MongoDB", "uri", redactURL(cfg.MongoURI), "database", cfg.Database, "write_concern", "majority")
+	}
+	if err := st.EnsureIndexes(ctx); err != nil {
+		_ = st.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return st, nil
+}
+
+// hashSlots bounds concurrent password hashes: one per core, at 19 MiB each.
+func hashSlots() int { return max(2, runtime.GOMAXPROCS(0)) }
+
+// cleanExpired deletes expired credentials records every hour until ctx ends.
+func cleanExpired(ctx context.Context, st *store.Store, clock models.Clock, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := st.DeleteExpired(ctx, clock.Now())
+		if err != nil && ctx.Err() == nil {
+			log.Warn("clean-up of expired records failed", "err", err)
+		} else if n > 0 {
+			log.Info("expired records removed", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

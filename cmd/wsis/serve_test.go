@@ -32,7 +32,8 @@ func (l *lockedBuffer) String() string {
 // URL and a stop function that waits for a clean shutdown.
 func startServer(t *testing.T, dataDir string, logs io.Writer) (string, func() error) {
 	t.Helper()
-	cfg, err := loadConfig("wsis", nil, env(map[string]string{"WSIS_ADDR": "127.0.0.1:0", "WSIS_DATA_DIR": dataDir}), io.Discard)
+	cfg, err := loadConfig("wsis", nil, env(map[string]string{"WSIS_ADDR": "127.0.0.1:0", "WSIS_DATA_DIR": dataDir,
+		"WSIS_ADMIN_EMAIL": "chief@example.org", "WSIS_ADMIN_PASSWORD": "chief admin password", "WSIS_DEV_MAILBOX": "true"}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,15 +73,44 @@ func get(t *testing.T, url string) (int, string) {
 	return res.StatusCode, string(body)
 }
 
+func post(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
 func TestServe_EmbeddedStoreStartsServesAndRestarts(t *testing.T) {
 	dir := t.TempDir()
+	const amina = `{"email":"amina@example.org","password":"amina's long password"}`
 	for run := 1; run <= 2; run++ {
 		logs := &lockedBuffer{}
 		base, stop := startServer(t, dir, logs)
-		for _, path := range []string{"/healthz", "/readyz", "/", "/api/v1/reference", "/api/v1/openapi.yaml", "/metrics"} {
+		for _, path := range []string{"/healthz", "/readyz", "/", "/api/v1/reference", "/api/v1/openapi.yaml", "/metrics", "/.well-known/jwks.json"} {
 			if code, _ := get(t, base+path); code != http.StatusOK {
 				t.Errorf("run %d: GET %s = %d", run, path, code)
 			}
+		}
+		if code, body := post(t, base+"/api/v1/auth/login", `{"email":"chief@example.org","password":"chief admin password"}`); code != http.StatusOK {
+			t.Errorf("run %d: the configured admin cannot sign in: %d %s", run, code, body)
+		}
+		if run == 1 {
+			code, body := post(t, base+"/api/v1/auth/register", strings.TrimSuffix(amina, "}")+
+				`,"name":"Amina","organization":"Digital Sahel","stakeholder_type":"academia","country":"SN"}`)
+			if code != http.StatusCreated {
+				t.Fatalf("register: %d %s", code, body)
+			}
+			if _, mailbox := get(t, base+"/api/v1/dev/mailbox"); !strings.Contains(mailbox, "/verify-email?token=") {
+				t.Errorf("the dev mailbox lacks the verification mail: %s", mailbox)
+			}
+		}
+		// The account registered in the first run is still there after the restart.
+		if code, body := post(t, base+"/api/v1/auth/login", amina); code != http.StatusOK {
+			t.Errorf("run %d: login of the registered account: %d %s", run, code, body)
 		}
 		if err := stop(); err != nil {
 			t.Fatalf("run %d: shutdown: %v", run, err)

@@ -1,0 +1,84 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
+)
+
+// getMe answers the signed-in user's profile, with whether the email is
+// verified. The password hash never leaves the store.
+func (s *server) getMe(c *gin.Context) {
+	s.answerProfile(c, currentUser(c))
+}
+
+type patchMeRequest struct {
+	Name            *string                 `json:"name" validate:"omitempty,min=1,max=200"`
+	Organization    *string                 `json:"organization" validate:"omitempty,min=1,max=200"`
+	StakeholderType *models.StakeholderType `json:"stakeholder_type" validate:"omitempty,stakeholder_type"`
+	Country         *string                 `json:"country" validate:"omitempty,country"`
+}
+
+// patchMe changes the fields of the user's profile that a user may change;
+// email, roles and state are not among them. With If-Match the profile must
+// still be at that version (412 otherwise).
+func (s *server) patchMe(c *gin.Context) {
+	version, ok := ifMatch(c)
+	if !ok {
+		return
+	}
+	var req patchMeRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	trim := func(p *string) *string {
+		if p == nil {
+			return nil
+		}
+		t := strings.TrimSpace(*p)
+		return &t
+	}
+	user, err := s.store.UpdateProfile(c.Request.Context(), currentUser(c).ID, version, store.ProfilePatch{
+		Name: trim(req.Name), Organization: trim(req.Organization), StakeholderType: req.StakeholderType, Country: req.Country,
+	}, s.clock.Now())
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	s.answerProfile(c, user)
+}
+
+func (s *server) answerProfile(c *gin.Context, user models.User) {
+	verified, err := s.store.EmailVerified(c.Request.Context(), user.ID)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	user.EmailVerified = verified
+	c.Header("ETag", etag(user.Version))
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, user)
+}
+
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// ifMatch reads an optional If-Match header holding an object's version (as
+// its ETag or a bare number). It returns 0 when absent and answers 400 for a
+// header it cannot read.
+func ifMatch(c *gin.Context) (int, bool) {
+	h := strings.TrimSpace(c.GetHeader("If-Match"))
+	if h == "" {
+		return 0, true
+	}
+	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || v < 1 {
+		respondError(c, badRequest(`If-Match must be the object's ETag, e.g. "3"`))
+		return 0, false
+	}
+	return v, true
+}
