@@ -21,31 +21,7 @@ var errNoSession = models.WithDetail(models.ErrUnauthorized, "sign in: a valid a
 // than when the token expires. Answers 401 otherwise.
 func (s *server) requireUser() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		h := c.GetHeader("Authorization")
-		if len(h) > len("Bearer ")+auth.MaxTokenBytes {
-			respondError(c, errNoSession)
-			return
-		}
-		scheme, raw, ok := strings.Cut(h, " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
-			respondError(c, errNoSession)
-			return
-		}
-		claims, err := s.tokens.Verify(c.Request.Context(), raw)
-		if err != nil {
-			if !errors.Is(err, auth.ErrInvalidToken) {
-				respondError(c, err)
-				return
-			}
-			logger(c).InfoContext(c.Request.Context(), "access token refused", "reason", err.Error())
-			respondError(c, errNoSession)
-			return
-		}
-		user, err := s.store.UserByID(c.Request.Context(), claims.Subject)
-		if errors.Is(err, models.ErrNotFound) || (err == nil && (user.Disabled || user.SessionVersion != claims.SessionVersion)) {
-			respondError(c, errNoSession)
-			return
-		}
+		user, err := s.authenticate(c)
 		if err != nil {
 			respondError(c, err)
 			return
@@ -53,6 +29,42 @@ func (s *server) requireUser() gin.HandlerFunc {
 		c.Set(userKey, user)
 		c.Next()
 	}
+}
+
+// allowAnonymous authenticates the caller when an Authorization header is
+// sent (a bad token is still 401) and lets anonymous callers through.
+func (s *server) allowAnonymous() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.GetHeader("Authorization") == "" {
+			c.Next()
+			return
+		}
+		s.requireUser()(c)
+	}
+}
+
+func (s *server) authenticate(c *gin.Context) (models.User, error) {
+	h := c.GetHeader("Authorization")
+	if len(h) > len("Bearer ")+auth.MaxTokenBytes {
+		return models.User{}, errNoSession
+	}
+	scheme, raw, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
+		return models.User{}, errNoSession
+	}
+	claims, err := s.tokens.Verify(c.Request.Context(), raw)
+	if err != nil {
+		if !errors.Is(err, auth.ErrInvalidToken) {
+			return models.User{}, err
+		}
+		logger(c).InfoContext(c.Request.Context(), "access token refused", "reason", err.Error())
+		return models.User{}, errNoSession
+	}
+	user, err := s.store.UserByID(c.Request.Context(), claims.Subject)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && (user.Disabled || user.SessionVersion != claims.SessionVersion)) {
+		return models.User{}, errNoSession
+	}
+	return user, err
 }
 
 // requireRole lets through only users holding role; others get 403. It runs
@@ -72,4 +84,14 @@ func currentUser(c *gin.Context) models.User {
 	u, _ := c.Get(userKey)
 	user, _ := u.(models.User)
 	return user
+}
+
+// optionalUser is the caller of a route behind allowAnonymous, if signed in.
+func optionalUser(c *gin.Context) (models.User, bool) {
+	u, ok := c.Get(userKey)
+	if !ok {
+		return models.User{}, false
+	}
+	user, ok := u.(models.User)
+	return user, ok
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/wsis-platform/wsis/mail"
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
+	"github.com/wsis-platform/wsis/store/search"
 	"github.com/wsis-platform/wsis/store/storetest"
 )
 
@@ -53,6 +55,7 @@ type testServer struct {
 	tokens *auth.Tokens
 	hasher *auth.Hasher
 	clock  *models.FixedClock
+	search *search.Index
 }
 
 const testPublicURL = "http://wsis.test"
@@ -75,8 +78,14 @@ func newServer(t *testing.T, mutate ...func(*handlers.Config)) *testServer {
 		t.Fatalf("tokens: %v", err)
 	}
 	hasher := auth.NewHasher(4)
+	index, err := search.Open(filepath.Join(t.TempDir(), "search"), logger)
+	if err != nil {
+		t.Fatalf("search index: %v", err)
+	}
+	t.Cleanup(func() { _ = index.Close() })
+	st.ObserveProjects(index)
 	cfg := handlers.Config{
-		Store: st, Tokens: tokens, Hasher: hasher, Logger: logger, Clock: clock, PublicURL: testPublicURL,
+		Store: st, Search: index, Tokens: tokens, Hasher: hasher, Logger: logger, Clock: clock, PublicURL: testPublicURL,
 		Mailer:     mail.New(st, nil, logger, mail.Options{Clock: clock}),
 		RateLimits: testLimits,
 	}
@@ -87,7 +96,7 @@ func newServer(t *testing.T, mutate ...func(*handlers.Config)) *testServer {
 	if err != nil {
 		t.Fatalf("handlers.New: %v", err)
 	}
-	return &testServer{engine: engine, log: logs, store: st, tokens: tokens, hasher: hasher, clock: clock}
+	return &testServer{engine: engine, log: logs, store: st, tokens: tokens, hasher: hasher, clock: clock, search: index}
 }
 
 // do sends a request and returns the recorded answer.

@@ -75,7 +75,7 @@ func TestTrustedProxies_NoneByDefault(t *testing.T) {
 
 func TestTrustedProxies_InvalidIsAnError(t *testing.T) {
 	s := newServer(t)
-	_, err := handlers.New(handlers.Config{Store: s.store, Tokens: s.tokens, Hasher: s.hasher,
+	_, err := handlers.New(handlers.Config{Store: s.store, Search: s.search, Tokens: s.tokens, Hasher: s.hasher,
 		Mailer: mail.New(s.store, nil, nil, mail.Options{}), TrustedProxies: []string{"not-an-ip"}})
 	if err == nil || !strings.Contains(err.Error(), "trusted proxies") {
 		t.Fatalf("err = %v, want one about the invalid trusted proxy", err)

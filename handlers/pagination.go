@@ -22,7 +22,8 @@ type page[T any] struct {
 }
 
 // pageParams reads limit (1–100, default 20) and the opaque cursor a list
-// gave. A bad value answers 422 naming the parameter.
+// of id-ordered pages gave. A bad value answers 422 naming the parameter.
+// Lists with their own cursor form read only the limit from it.
 func pageParams(c *gin.Context) (limit int, after string, ok bool) {
 	limit = defaultLimit
 	if l := c.Query("limit"); l != "" {

@@ -28,18 +28,34 @@ func (s *server) routes(r *gin.Engine) {
 	api.POST("/auth/password/forgot", s.forgotPassword)
 	api.POST("/auth/password/reset", s.resetPassword)
 	api.GET("/dev/mailbox", s.devMailbox) // only with WSIS_DEV_MAILBOX=true
+	api.GET("/projects", s.catalogue)
+	api.GET("/projects/export", s.exportProjects)
+	api.GET("/stats", s.stats)
+
+	// Anyone; the owner and admins see more.
+	api.GET("/projects/:id", s.allowAnonymous(), s.getProject)
 
 	// Signed-in users.
 	user := api.Group("", s.requireUser())
 	user.GET("/me", s.getMe)
 	user.PATCH("/me", s.patchMe)
 	user.POST("/auth/verify-email/resend", s.resendVerification)
+	user.GET("/me/projects", s.myProjects)
+	user.POST("/projects", s.createProject)
+	// The owner only; another user's project is 404.
+	user.PATCH("/projects/:id", s.patchProject)
+	user.DELETE("/projects/:id", s.deleteProject)
+	user.POST("/projects/:id/submit", s.submitProject)
 
 	// Admins.
 	admin := api.Group("/admin", s.requireUser(), requireRole(models.RoleAdmin))
 	admin.GET("/users", s.listUsers)
 	admin.PATCH("/users/:id", s.patchUser)
 	admin.GET("/audit", s.listAudit)
+	admin.GET("/projects", s.moderationQueue)
+	admin.POST("/projects/:id/publish", s.moderate("publish"))
+	admin.POST("/projects/:id/return", s.moderate("return"))
+	admin.POST("/projects/:id/reject", s.moderate("reject"))
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(s.noMethod)

@@ -17,6 +17,7 @@ import (
 	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
+	"github.com/wsis-platform/wsis/store/search"
 )
 
 // Mailer sends mail through the durable outbox.
@@ -27,6 +28,7 @@ type Mailer interface {
 // Config is what the HTTP layer is built from.
 type Config struct {
 	Store  *store.Store
+	Search *search.Index
 	Tokens *auth.Tokens
 	Hasher *auth.Hasher
 	Mailer Mailer
@@ -50,6 +52,7 @@ type Config struct {
 // server holds the dependencies every handler shares.
 type server struct {
 	store     *store.Store
+	search    *search.Index
 	tokens    *auth.Tokens
 	hasher    *auth.Hasher
 	sessions  *auth.Sessions
@@ -65,8 +68,8 @@ type server struct {
 // New builds the gin engine: middleware, every route and the problem answers
 // for unknown paths and methods.
 func New(cfg Config) (*gin.Engine, error) {
-	if cfg.Store == nil || cfg.Tokens == nil || cfg.Hasher == nil || cfg.Mailer == nil {
-		return nil, errors.New("handlers: Store, Tokens, Hasher and Mailer are required")
+	if cfg.Store == nil || cfg.Search == nil || cfg.Tokens == nil || cfg.Hasher == nil || cfg.Mailer == nil {
+		return nil, errors.New("handlers: Store, Search, Tokens, Hasher and Mailer are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -78,7 +81,7 @@ func New(cfg Config) (*gin.Engine, error) {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	s := &server{store: cfg.Store, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
+	s := &server{store: cfg.Store, search: cfg.Search, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
 		sessions: auth.NewSessions(cfg.Store, cfg.Clock), log: cfg.Logger, clock: cfg.Clock,
 		publicURL: cfg.PublicURL, mailboxOn: cfg.DevMailbox, registry: cfg.Registry}
 	limits := withDefaults(cfg.RateLimits)

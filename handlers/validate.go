@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 
@@ -40,6 +42,22 @@ func newValidator() *validator.Validate {
 		},
 		"password": func(fl validator.FieldLevel) bool {
 			return models.CheckPassword("", fl.Field().String()) == nil
+		},
+		"action_line": func(fl validator.FieldLevel) bool {
+			_, ok := models.ActionLineByCode(fl.Field().String())
+			return ok
+		},
+		"minwords": func(fl validator.FieldLevel) bool {
+			n, err := strconv.Atoi(fl.Param())
+			return err == nil && models.WordCount(fl.Field().String()) >= n
+		},
+		"maxwords": func(fl validator.FieldLevel) bool {
+			n, err := strconv.Atoi(fl.Param())
+			return err == nil && models.WordCount(fl.Field().String()) <= n
+		},
+		"date": func(fl validator.FieldLevel) bool {
+			_, err := time.Parse(time.DateOnly, fl.Field().String())
+			return err == nil
 		},
 	}
 	for tag, f := range rules {
@@ -122,6 +140,16 @@ func message(fe validator.FieldError) string {
 		return "must be reviewer or admin"
 	case "password":
 		return "must have at least 12 characters and at most 1024 bytes"
+	case "action_line":
+		return "must be an action line code, e.g. c3 or c7-e-health"
+	case "minwords":
+		return "must have at least " + p + " words"
+	case "maxwords":
+		return "must have at most " + p + " words"
+	case "date":
+		return "must be a date YYYY-MM-DD"
+	case "gtefield":
+		return "must not be before " + p
 	}
 	return "fails the " + fe.Tag() + " rule"
 }

@@ -37,6 +37,8 @@ type Store struct {
 	db       *mongo.Database
 	embedded *Embedded
 	owned    bool
+
+	projectObserver ProjectObserver
 }
 
 // Open connects to the deployment of cfg.URI with write concern majority, or,

@@ -19,6 +19,7 @@ import (
 	"github.com/wsis-platform/wsis/mail"
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
+	"github.com/wsis-platform/wsis/store/search"
 )
 
 // shutdownTimeout bounds how long in-flight requests may take to finish once
@@ -66,9 +67,14 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 		log.Warn("no WSIS_SMTP_URL: mails stay in the outbox and the log")
 	}
 	outbox := mail.New(st, sender, log, mail.Options{From: cfg.MailFrom, Clock: clock})
+	index, err := openSearch(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
 
 	engine, err := handlers.New(handlers.Config{
-		Store: st, Tokens: tokens, Hasher: hasher, Mailer: outbox, Logger: log, Clock: clock,
+		Store: st, Search: index, Tokens: tokens, Hasher: hasher, Mailer: outbox, Logger: log, Clock: clock,
 		PublicURL: cfg.PublicURL, DevMailbox: cfg.DevMailbox, TrustedProxies: cfg.TrustedProxies,
 		HSTS: strings.HasPrefix(cfg.PublicURL, "https://"), RateLimits: cfg.RateLimits,
 	})
@@ -147,6 +153,24 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store,
 		return nil, err
 	}
 	return st, nil
+}
+
+// openSearch opens the search read model under the data directory, has it
+// hear every project write, and catches it up with the store.
+func openSearch(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) (*search.Index, error) {
+	index, err := search.Open(filepath.Join(cfg.DataDir, "search"), log)
+	if err != nil {
+		return nil, err
+	}
+	st.ObserveProjects(index)
+	start := time.Now()
+	n, err := index.CatchUp(ctx, st)
+	if err != nil {
+		_ = index.Close()
+		return nil, err
+	}
+	log.Info("search index caught up", "projects", n, "last_seq", index.LastSeq(), "took", time.Since(start).String())
+	return index, nil
 }
 
 // hashSlots bounds concurrent password hashes: one per core, at 19 MiB each.

@@ -1,0 +1,310 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// colProjects holds the Stocktaking entries. Entries are read by _id and
+// changed in place (an edit is rare); lists are served by the search read
+// model, which each write notifies and which catches up by change sequence.
+const colProjects = "projects"
+
+// seqProjects names the counter of the projects' change sequence.
+const seqProjects = "projects"
+
+type contentDoc struct {
+	Title           string                 `bson:"title"`
+	Summary         string                 `bson:"summary"`
+	Description     string                 `bson:"description"`
+	Organization    string                 `bson:"organization"`
+	StakeholderType models.StakeholderType `bson:"stakeholder_type"`
+	Countries       []string               `bson:"countries"`
+	Coverage        string                 `bson:"coverage"`
+	ActionLines     []string               `bson:"action_lines"`
+	SDGs            []int                  `bson:"sdgs"`
+	GDCObjectives   []int                  `bson:"gdc_objectives"`
+	Status          string                 `bson:"status"`
+	StartDate       string                 `bson:"start_date"`
+	EndDate         string                 `bson:"end_date,omitempty"`
+	Website         string                 `bson:"website,omitempty"`
+	Partners        []string               `bson:"partners"`
+	ContactEmail    string                 `bson:"contact_email"`
+}
+
+type projectDoc struct {
+	ID          string              `bson:"_id"`
+	Content     contentDoc          `bson:"content"`
+	State       models.ProjectState `bson:"state"`
+	OwnerID     string              `bson:"owner_id"`
+	Note        string              `bson:"note,omitempty"`
+	Published   *contentDoc         `bson:"published"`
+	PublishedAt *time.Time          `bson:"published_at,omitempty"`
+	Deleted     bool                `bson:"deleted,omitempty"`
+	CreatedAt   time.Time           `bson:"created_at"`
+	UpdatedAt   time.Time           `bson:"updated_at"`
+	Version     int                 `bson:"version"`
+	Seq         int64               `bson:"seq"`
+}
+
+func toContentDoc(c models.ProjectContent) contentDoc { return contentDoc(c) }
+
+func (d contentDoc) content() models.ProjectContent { return models.ProjectContent(d) }
+
+func toProjectDoc(p models.Project) projectDoc {
+	d := projectDoc{ID: p.ID, Content: toContentDoc(p.ProjectContent), State: p.State, OwnerID: p.OwnerID, Note: p.Note,
+		PublishedAt: p.PublishedAt, Deleted: p.Deleted, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version, Seq: p.Seq}
+	if p.Published != nil {
+		pub := toContentDoc(*p.Published)
+		d.Published = &pub
+	}
+	return d
+}
+
+func (d projectDoc) project() models.Project {
+	p := models.Project{ID: d.ID, ProjectContent: d.Content.content(), State: d.State, OwnerID: d.OwnerID, Note: d.Note,
+		PublishedAt: d.PublishedAt, Deleted: d.Deleted, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version, Seq: d.Seq}
+	if d.Published != nil {
+		pub := d.Published.content()
+		p.Published = &pub
+	}
+	return p
+}
+
+// ProjectObserver learns of every project as written, and of the id of every
+// project deleted; the search read model is one.
+type ProjectObserver interface {
+	ProjectChanged(p models.Project)
+	ProjectDeleted(id string)
+}
+
+// ObserveProjects makes o hear of every project write made through s. Set it
+// before serving.
+func (s *Store) ObserveProjects(o ProjectObserver) { s.projectObserver = o }
+
+func (s *Store) projectChanged(p models.Project) {
+	if s.projectObserver != nil {
+		s.projectObserver.ProjectChanged(p)
+	}
+}
+
+// CreateProject stores a new project with a new id, version 1 and a change
+// sequence, and returns it.
+func (s *Store) CreateProject(ctx context.Context, p models.Project) (models.Project, error) {
+	seq, err := s.nextSeq(ctx, seqProjects, 1)
+	if err != nil {
+		return models.Project{}, err
+	}
+	p.ID, p.Version, p.Seq = bson.NewObjectID().Hex(), 1, seq
+	if _, err := s.db.Collection(colProjects).InsertOne(ctx, toProjectDoc(p)); err != nil {
+		return models.Project{}, mapErr("create project", err)
+	}
+	s.projectChanged(p)
+	return p, nil
+}
+
+// Project returns the project with id, whoever owns it. Handlers decide who
+// may see it. Returns ErrNotFound for no such (or a deleted) project.
+func (s *Store) Project(ctx context.Context, id string) (models.Project, error) {
+	var d projectDoc
+	if err := s.db.Collection(colProjects).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return models.Project{}, mapErr("find project", err)
+	}
+	if d.Deleted {
+		return models.Project{}, fmt.Errorf("store: find project: %w", models.ErrNotFound)
+	}
+	return d.project(), nil
+}
+
+// OwnedProject returns the project with id when ownerID owns it. Returns
+// ErrNotFound otherwise, so that another user's project does not exist for
+// the caller.
+func (s *Store) OwnedProject(ctx context.Context, id, ownerID string) (models.Project, error) {
+	p, err := s.Project(ctx, id)
+	if err != nil {
+		return models.Project{}, err
+	}
+	if p.OwnerID != ownerID {
+		return models.Project{}, fmt.Errorf("store: find project: %w", models.ErrNotFound)
+	}
+	return p, nil
+}
+
+// ProjectChange is a change to a project decided on its current value: it
+// returns an error to refuse the change.
+type ProjectChange func(p *models.Project) error
+
+// UpdateProject applies change to the project atomically: it reads the
+// project, lets change decide and edit it, and writes it only if nobody wrote
+// in between. With ownerID set, only that owner's project is found. With
+// version > 0 (the client's If-Match) a project at another version is
+// ErrPreconditionFailed; without it a concurrent write makes it re-read and
+// retry. Returns ErrNotFound, change's error, or the project as written.
+func (s *Store) UpdateProject(ctx context.Context, id, ownerID string, version int, at time.Time, change ProjectChange) (models.Project, error) {
+	for attempt := 0; ; attempt++ {
+		p, err := s.Project(ctx, id)
+		if err == nil && ownerID != "" && p.OwnerID != ownerID {
+			err = fmt.Errorf("store: update project: %w", models.ErrNotFound)
+		}
+		if err != nil {
+			return models.Project{}, err
+		}
+		if version > 0 && p.Version != version {
+			return models.Project{}, fmt.Errorf("store: update project: %w", models.ErrPreconditionFailed)
+		}
+		read := p.Version
+		if err := change(&p); err != nil {
+			return models.Project{}, err
+		}
+		if p.Seq, err = s.nextSeq(ctx, seqProjects, 1); err != nil {
+			return models.Project{}, err
+		}
+		p.Version, p.UpdatedAt = read+1, at
+		d := toProjectDoc(p)
+		res, err := s.db.Collection(colProjects).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: read}}, d)
+		if err != nil {
+			return models.Project{}, mapErr("update project", err)
+		}
+		if res.MatchedCount == 1 {
+			s.projectChanged(p)
+			return p, nil
+		}
+		if version > 0 || attempt == 4 {
+			return models.Project{}, fmt.Errorf("store: update project: %w", models.ErrPreconditionFailed)
+		}
+	}
+}
+
+// DeleteProject deletes the owner's project when check allows. The document
+// stays as a tombstone with a new change sequence, so that every replica's
+// read model learns of the deletion; it is gone for every reader. Returns
+// ErrNotFound, ErrPreconditionFailed or check's error.
+func (s *Store) DeleteProject(ctx context.Context, id, ownerID string, version int, at time.Time, check ProjectChange) error {
+	p, err := s.UpdateProject(ctx, id, ownerID, version, at, func(p *models.Project) error {
+		if err := check(p); err != nil {
+			return err
+		}
+		p.Deleted = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if s.projectObserver != nil {
+		s.projectObserver.ProjectDeleted(p.ID)
+	}
+	return nil
+}
+
+// ProjectsChangedSince calls fn with every project, deleted ones included,
+// whose change sequence is greater than seq, in sequence order. It streams
+// with a cursor: the read model's catch-up.
+func (s *Store) ProjectsChangedSince(ctx context.Context, seq int64, fn func(p models.Project, deleted bool) error) error {
+	cur, err := s.db.Collection(colProjects).Find(ctx, bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: seq}}}},
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
+	if err != nil {
+		return mapErr("projects changed since", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d projectDoc
+		if err := cur.Decode(&d); err != nil {
+			return mapErr("projects changed since", err)
+		}
+		if err := fn(d.project(), d.Deleted); err != nil {
+			return err
+		}
+	}
+	return mapErr("projects changed since", cur.Err())
+}
+
+// EachPublishedProject calls fn with every published project in id order,
+// streaming with a cursor so that memory stays constant: exports.
+func (s *Store) EachPublishedProject(ctx context.Context, fn func(p models.Project) error) error {
+	cur, err := s.db.Collection(colProjects).Find(ctx,
+		bson.D{{Key: "published", Value: bson.D{{Key: "$ne", Value: nil}}}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(500))
+	if err != nil {
+		return mapErr("published projects", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d projectDoc
+		if err := cur.Decode(&d); err != nil {
+			return mapErr("published projects", err)
+		}
+		if err := fn(d.project()); err != nil {
+			return err
+		}
+	}
+	return mapErr("published projects", cur.Err())
+}
+
+// InsertProjects stores many new projects at once with one unordered
+// InsertMany per batch, each with a new id, version 1 and its own change
+// sequence: the seeding of demos and benchmarks.
+func (s *Store) InsertProjects(ctx context.Context, ps []models.Project) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	last, err := s.nextSeq(ctx, seqProjects, int64(len(ps)))
+	if err != nil {
+		return err
+	}
+	docs := make([]any, len(ps))
+	for i := range ps {
+		ps[i].ID, ps[i].Version, ps[i].Seq = bson.NewObjectID().Hex(), 1, last-int64(len(ps)-1-i)
+		docs[i] = toProjectDoc(ps[i])
+	}
+	if _, err := s.db.Collection(colProjects).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+		return mapErr("insert projects", err)
+	}
+	return nil
+}
+
+// CountPublished counts published projects, optionally those with an action
+// line: the store's own answer to compare the read model's facets with.
+func (s *Store) CountPublished(ctx context.Context, actionLine string) (int64, error) {
+	filter := bson.D{{Key: "published", Value: bson.D{{Key: "$ne", Value: nil}}}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}}
+	if actionLine != "" {
+		filter = append(filter, bson.E{Key: "published.action_lines", Value: actionLine})
+	}
+	n, err := s.db.Collection(colProjects).CountDocuments(ctx, filter)
+	return n, mapErr("count published projects", err)
+}
+
+type counterDoc struct {
+	ID    string `bson:"_id"`
+	Value int64  `bson:"value"`
+}
+
+// nextSeq advances the named counter by n atomically and returns its new
+// value; the n values up to it are the caller's.
+func (s *Store) nextSeq(ctx context.Context, name string, n int64) (int64, error) {
+	for attempt := 0; ; attempt++ {
+		var c counterDoc
+		err := s.db.Collection(colCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: name}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "value", Value: n}}}},
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&c)
+		// Two first uses may both try to insert the counter; the loser retries
+		// and finds it.
+		if mongo.IsDuplicateKeyError(err) && attempt < 3 {
+			continue
+		}
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return 0, mapErr("next sequence", err)
+		}
+		return c.Value, nil
+	}
+}
+
+// colCounters holds small counters, each a document updated with $inc.
+const colCounters = "counters"

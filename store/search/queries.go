@@ -1,0 +1,257 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// timeKey writes a time so that its text sorts as the time does.
+const timeKey = "2006-01-02T15:04:05.000000000Z"
+
+func publicDoc(p models.Project) map[string]any {
+	pub := p.Public()
+	card := pub
+	card.Description, card.Partners = "", nil
+	cardJSON, _ := json.Marshal(card)
+	sdgs := make([]string, len(pub.SDGs))
+	for i, g := range pub.SDGs {
+		sdgs[i] = strconv.Itoa(g)
+	}
+	regions := make([]string, len(pub.Regions))
+	for i, r := range pub.Regions {
+		regions[i] = string(r)
+	}
+	publishedAt := ""
+	if p.PublishedAt != nil {
+		publishedAt = p.PublishedAt.UTC().Format(timeKey)
+	}
+	return map[string]any{
+		"kind": "pub", "id": p.ID,
+		"title": pub.Title, "summary": pub.Summary, "description": pub.Description, "organization": pub.Organization,
+		"action_line": pub.ActionLines, "sdg": sdgs, "country": pub.Countries, "region": regions,
+		"stakeholder_type": string(pub.StakeholderType), "status": pub.Status, "year": strconv.Itoa(p.PublicYear()),
+		"published_at": publishedAt, "start_date": pub.StartDate, "title_sort": strings.ToLower(pub.Title),
+		"card": string(cardJSON),
+	}
+}
+
+func workDoc(p models.Project) map[string]any {
+	card, _ := json.Marshal(p.Summary())
+	return map[string]any{
+		"kind": "work", "id": p.ID, "title": p.Title, "organization": p.Organization, "state": string(p.State),
+		"owner_id": p.OwnerID, "updated_at": p.UpdatedAt.UTC().Format(timeKey), "title_sort": strings.ToLower(p.Title),
+		"card": string(card),
+	}
+}
+
+// CatalogueSorts are the orders the catalogue offers; "relevance" needs a
+// text query.
+var CatalogueSorts = map[string][]string{
+	"relevance":  {"-_score", "_id"},
+	"newest":     {"-published_at", "_id"},
+	"oldest":     {"published_at", "_id"},
+	"title":      {"title_sort", "_id"},
+	"start_date": {"-start_date", "_id"},
+}
+
+// FacetFields are the catalogue's facets, each with the most values it can
+// have.
+var FacetFields = map[string]int{"action_line": 18, "sdg": 17, "region": 6, "stakeholder_type": 6, "status": 3, "year": 100}
+
+// CatalogueQuery is a search of the public catalogue. Values within one
+// filter are alternatives; filters combine. Text is words to look for, never
+// a query language.
+type CatalogueQuery struct {
+	Text             string
+	ActionLines      []string
+	SDGs             []string
+	Countries        []string
+	Regions          []string
+	StakeholderTypes []string
+	Statuses         []string
+	Years            []string
+	Sort             string
+	After            []string
+	Limit            int
+	Facets           bool
+}
+
+// CatalogueResult is a page of the catalogue. Next is the sort key to
+// continue after, nil on the last page.
+type CatalogueResult struct {
+	Items  []models.PublicProject
+	Total  uint64
+	Facets map[string]map[string]int
+	Next   []string
+}
+
+// Catalogue searches the published projects.
+func (x *Index) Catalogue(ctx context.Context, q CatalogueQuery) (CatalogueResult, error) {
+	must := []query.Query{term("kind", "pub")}
+	for _, f := range []struct {
+		field  string
+		values []string
+	}{{"action_line", q.ActionLines}, {"sdg", q.SDGs}, {"country", q.Countries}, {"region", q.Regions},
+		{"stakeholder_type", q.StakeholderTypes}, {"status", q.Statuses}, {"year", q.Years}} {
+		if len(f.values) > 0 {
+			must = append(must, anyOf(f.field, f.values))
+		}
+	}
+	if text := strings.TrimSpace(q.Text); text != "" {
+		must = append(must, textQuery(text))
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit+1, 0, false)
+	req.SortBy(CatalogueSorts[q.Sort])
+	req.Fields = []string{"card"}
+	if len(q.After) > 0 {
+		req.SearchAfter = q.After
+	}
+	if q.Facets {
+		for field, size := range FacetFields {
+			req.AddFacet(field, bleve.NewFacetRequest(field, size))
+		}
+	}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return CatalogueResult{}, fmt.Errorf("search: catalogue: %w", err)
+	}
+	out := CatalogueResult{Total: res.Total, Items: []models.PublicProject{}}
+	hits := res.Hits
+	if len(hits) > q.Limit {
+		hits = hits[:q.Limit]
+		out.Next = sortKey(hits[len(hits)-1], CatalogueSorts[q.Sort])
+	}
+	for _, h := range hits {
+		var card models.PublicProject
+		s, _ := h.Fields["card"].(string)
+		if err := json.Unmarshal([]byte(s), &card); err != nil {
+			return CatalogueResult{}, fmt.Errorf("search: catalogue: card of %s: %w", h.ID, err)
+		}
+		out.Items = append(out.Items, card)
+	}
+	if q.Facets {
+		out.Facets = map[string]map[string]int{}
+		for field := range FacetFields {
+			counts := map[string]int{}
+			if fr := res.Facets[field]; fr != nil && fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					counts[t.Term] = t.Count
+				}
+			}
+			out.Facets[field] = counts
+		}
+	}
+	return out, nil
+}
+
+// WorkQuery lists working copies of projects: an owner's, or those in some
+// states for the moderators. Newest change first.
+type WorkQuery struct {
+	OwnerID string
+	States  []models.ProjectState
+	After   []string
+	Limit   int
+}
+
+var workSort = []string{"-updated_at", "_id"}
+
+// Work returns a page of working copies, the total and the sort key to
+// continue after.
+func (x *Index) Work(ctx context.Context, q WorkQuery) ([]models.ProjectSummary, uint64, []string, error) {
+	must := []query.Query{term("kind", "work")}
+	if q.OwnerID != "" {
+		must = append(must, term("owner_id", q.OwnerID))
+	}
+	if len(q.States) > 0 {
+		states := make([]string, len(q.States))
+		for i, s := range q.States {
+			states[i] = string(s)
+		}
+		must = append(must, anyOf("state", states))
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit+1, 0, false)
+	req.SortBy(workSort)
+	req.Fields = []string{"card"}
+	if len(q.After) > 0 {
+		req.SearchAfter = q.After
+	}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("search: work list: %w", err)
+	}
+	hits, next := res.Hits, []string(nil)
+	if len(hits) > q.Limit {
+		hits = hits[:q.Limit]
+		next = sortKey(hits[len(hits)-1], workSort)
+	}
+	items := make([]models.ProjectSummary, 0, len(hits))
+	for _, h := range hits {
+		var s models.ProjectSummary
+		card, _ := h.Fields["card"].(string)
+		if err := json.Unmarshal([]byte(card), &s); err != nil {
+			return nil, 0, nil, fmt.Errorf("search: work list: card of %s: %w", h.ID, err)
+		}
+		items = append(items, s)
+	}
+	return items, res.Total, next, nil
+}
+
+// sortKey is the search-after key of a hit under sort.
+func sortKey(h *search.DocumentMatch, sort []string) []string {
+	key := make([]string, len(sort))
+	for i, field := range sort {
+		switch strings.TrimPrefix(field, "-") {
+		case "_score":
+			key[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		case "_id":
+			key[i] = h.ID
+		default:
+			if i < len(h.Sort) {
+				key[i] = h.Sort[i]
+			}
+		}
+	}
+	return key
+}
+
+func term(field, value string) query.Query {
+	q := bleve.NewTermQuery(value)
+	q.SetField(field)
+	return q
+}
+
+func anyOf(field string, values []string) query.Query {
+	qs := make([]query.Query, len(values))
+	for i, v := range values {
+		qs[i] = term(field, v)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// textQuery matches the words of text in the title (weighted most), the
+// summary, the description and the organization. A match query analyses the
+// text into words, so operators, wildcards and regular-expression characters
+// are only characters.
+func textQuery(text string) query.Query {
+	fields := []struct {
+		name  string
+		boost float64
+	}{{"title", 3}, {"summary", 2}, {"organization", 1.5}, {"description", 1}}
+	qs := make([]query.Query, len(fields))
+	for i, f := range fields {
+		m := bleve.NewMatchQuery(text)
+		m.SetField(f.name)
+		m.SetBoost(f.boost)
+		qs[i] = m
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}

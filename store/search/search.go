@@ -1,0 +1,222 @@
+// Package search is the platform's search read model (SPEC §8): an embedded
+// Bleve index of the Stocktaking entries that serves the public catalogue
+// with relevance-ranked full-text search, filters, sorting and facet counts,
+// and the lists of entries by owner and by state. The store stays the source
+// of truth: every write notifies the index, the index catches up from the
+// store by change sequence at start, and it can always be rebuilt.
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // the "en" analyzer of the text fields
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// Source is where the index catches up from: the store.
+type Source interface {
+	ProjectsChangedSince(ctx context.Context, seq int64, fn func(p models.Project, deleted bool) error) error
+}
+
+// catchUpSlack is how far behind the last applied sequence a catch-up
+// starts reading. Writers take sequences before they write, so a write with
+// a smaller sequence may land after one with a larger; re-reading a window
+// finds it. Re-applying a document is harmless.
+const catchUpSlack = 1000
+
+const (
+	lastSeqKey = "last_seq"
+	// schemaKey marks the mapping the index was built with; an index of
+	// another schema is rebuilt.
+	schemaKey     = "schema"
+	schemaVersion = "1"
+)
+
+// Index is the search read model. It is safe for concurrent use.
+type Index struct {
+	idx  bleve.Index
+	dir  string
+	log  *slog.Logger
+	mu   sync.Mutex // orders writes of last_seq
+	last int64
+}
+
+// Open opens the index in dir, creating it when missing and rebuilding it
+// (empty, to be caught up) when it is corrupt or of another schema.
+func Open(dir string, log *slog.Logger) (*Index, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	idx, err := bleve.Open(dir)
+	if err == nil {
+		if v, verr := idx.GetInternal([]byte(schemaKey)); verr != nil || string(v) != schemaVersion {
+			_ = idx.Close()
+			err = errors.New("index of another schema")
+		}
+	}
+	if err != nil {
+		if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+			log.Warn("search index unusable: rebuilding it from the store", "dir", dir, "err", err)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("search: remove index: %w", err)
+		}
+		if idx, err = bleve.New(dir, newMapping()); err != nil {
+			return nil, fmt.Errorf("search: create index: %w", err)
+		}
+		if err := idx.SetInternal([]byte(schemaKey), []byte(schemaVersion)); err != nil {
+			return nil, fmt.Errorf("search: create index: %w", err)
+		}
+	}
+	x := &Index{idx: idx, dir: dir, log: log}
+	if v, err := idx.GetInternal([]byte(lastSeqKey)); err == nil && v != nil {
+		x.last, _ = strconv.ParseInt(string(v), 10, 64)
+	}
+	return x, nil
+}
+
+// Close closes the index files.
+func (x *Index) Close() error { return x.idx.Close() }
+
+// LastSeq is the largest change sequence the index has applied.
+func (x *Index) LastSeq() int64 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.last
+}
+
+// CatchUp applies every project the store changed since the index's last
+// sequence (less the slack), in batches.
+func (x *Index) CatchUp(ctx context.Context, src Source) (int, error) {
+	from := max(x.LastSeq()-catchUpSlack, 0)
+	batch := x.idx.NewBatch()
+	n, maxSeq := 0, int64(0)
+	flush := func() error {
+		if batch.Size() == 0 {
+			return nil
+		}
+		if err := x.idx.Batch(batch); err != nil {
+			return fmt.Errorf("search: catch up: %w", err)
+		}
+		batch.Reset()
+		return x.noteSeq(maxSeq)
+	}
+	err := src.ProjectsChangedSince(ctx, from, func(p models.Project, deleted bool) error {
+		if err := addToBatch(batch, p, deleted); err != nil {
+			return err
+		}
+		n++
+		maxSeq = max(maxSeq, p.Seq)
+		if batch.Size() >= 1000 {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, flush()
+}
+
+// ProjectChanged indexes p as written. Failures are logged: the store has
+// the write, and the next catch-up indexes it.
+func (x *Index) ProjectChanged(p models.Project) {
+	batch := x.idx.NewBatch()
+	err := addToBatch(batch, p, p.Deleted)
+	if err == nil {
+		err = x.idx.Batch(batch)
+	}
+	if err == nil {
+		err = x.noteSeq(p.Seq)
+	}
+	if err != nil {
+		x.log.Error("search: index project", "id", p.ID, "err", err)
+	}
+}
+
+// ProjectDeleted removes the project from the index.
+func (x *Index) ProjectDeleted(id string) {
+	batch := x.idx.NewBatch()
+	batch.Delete(publicID(id))
+	batch.Delete(workID(id))
+	if err := x.idx.Batch(batch); err != nil {
+		x.log.Error("search: delete project", "id", id, "err", err)
+	}
+}
+
+func (x *Index) noteSeq(seq int64) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if seq <= x.last {
+		return nil
+	}
+	x.last = seq
+	return x.idx.SetInternal([]byte(lastSeqKey), []byte(strconv.FormatInt(seq, 10)))
+}
+
+// The index holds two documents per project: its public version under
+// "pub:<id>" (only while published) and the owner's working copy under
+// "work:<id>", for the owner's and the moderators' lists.
+func publicID(id string) string { return "pub:" + id }
+func workID(id string) string   { return "work:" + id }
+
+func addToBatch(b *bleve.Batch, p models.Project, deleted bool) error {
+	if deleted {
+		b.Delete(publicID(p.ID))
+		b.Delete(workID(p.ID))
+		return nil
+	}
+	if p.Published != nil {
+		if err := b.Index(publicID(p.ID), publicDoc(p)); err != nil {
+			return fmt.Errorf("search: index project %s: %w", p.ID, err)
+		}
+	} else {
+		b.Delete(publicID(p.ID))
+	}
+	if err := b.Index(workID(p.ID), workDoc(p)); err != nil {
+		return fmt.Errorf("search: index project %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+func newMapping() mapping.IndexMapping {
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = "en"
+	text.Store = false
+	text.IncludeInAll = false
+	keyword := bleve.NewKeywordFieldMapping()
+	keyword.Store = false
+	keyword.IncludeInAll = false
+	stored := bleve.NewTextFieldMapping()
+	stored.Index = false
+	stored.Store = true
+	stored.IncludeInAll = false
+	stored.DocValues = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	for _, f := range []string{"title", "summary", "description", "organization"} {
+		doc.AddFieldMappingsAt(f, text)
+	}
+	for _, f := range []string{"kind", "action_line", "sdg", "country", "region", "stakeholder_type", "status", "year",
+		"state", "owner_id", "published_at", "updated_at", "start_date", "title_sort", "id"} {
+		doc.AddFieldMappingsAt(f, keyword)
+	}
+	doc.AddFieldMappingsAt("card", stored)
+
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = "en"
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m
+}
