@@ -174,3 +174,12 @@ type handlersConfig = handlers.Config
 func rate(n int, per time.Duration) handlers.Rate { return handlers.Rate{Events: n, Per: per} }
 
 func storeQueryAll() store.UserQuery { return store.UserQuery{Limit: 100} }
+
+// nilIfEmpty turns a nil *strings.Reader into a nil io.Reader, so that a
+// request without a body has none.
+func nilIfEmpty(r *strings.Reader) io.Reader {
+	if r == nil {
+		return nil
+	}
+	return r
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
 
 	"github.com/wsis-platform/wsis/models"
 )
@@ -24,10 +25,19 @@ type projectRequest struct {
 	GDCObjectives   []int                  `json:"gdc_objectives" validate:"max=5,unique,dive,min=1,max=5"`
 	Status          string                 `json:"status" validate:"required,oneof=planned ongoing completed"`
 	StartDate       string                 `json:"start_date" validate:"required,date"`
-	EndDate         string                 `json:"end_date" validate:"omitempty,date,gtefield=StartDate"`
+	EndDate         string                 `json:"end_date" validate:"omitempty,date"`
 	Website         string                 `json:"website" validate:"omitempty,max=500,http_url"`
 	Partners        []string               `json:"partners" validate:"max=50,dive,required,max=200"`
 	ContactEmail    string                 `json:"contact_email" validate:"required,email,max=254"`
+}
+
+// validateProjectDates is projectRequest's rule across fields: the project
+// cannot end before it starts. Dates as YYYY-MM-DD compare as text.
+func validateProjectDates(sl validator.StructLevel) {
+	r := sl.Current().Interface().(projectRequest)
+	if r.EndDate != "" && r.StartDate != "" && r.EndDate < r.StartDate {
+		sl.ReportError(r.EndDate, "end_date", "EndDate", "not_before_start", "")
+	}
 }
 
 func (r projectRequest) content() models.ProjectContent {

@@ -60,6 +60,7 @@ func newValidator() *validator.Validate {
 			return err == nil
 		},
 	}
+	v.RegisterStructValidation(validateProjectDates, projectRequest{})
 	for tag, f := range rules {
 		if err := v.RegisterValidation(tag, f); err != nil {
 			panic(err) // a programming error in the rule table above
@@ -148,8 +149,8 @@ func message(fe validator.FieldError) string {
 		return "must have at most " + p + " words"
 	case "date":
 		return "must be a date YYYY-MM-DD"
-	case "gtefield":
-		return "must not be before " + p
+	case "not_before_start":
+		return "must not be before start_date"
 	}
 	return "fails the " + fe.Tag() + " rule"
 }

@@ -249,8 +249,8 @@ type ProjectSummary struct {
 	Version      int          `json:"version"`
 }
 
-// Summary returns the list line of the project's working copy.
-func (p Project) Summary() ProjectSummary {
+// Line returns the list line of the project's working copy.
+func (p Project) Line() ProjectSummary {
 	return ProjectSummary{ID: p.ID, Title: p.Title, Organization: p.Organization, State: p.State, OwnerID: p.OwnerID,
 		IsPublished: p.Published != nil, Note: p.Note, UpdatedAt: p.UpdatedAt, Version: p.Version}
 }

@@ -45,7 +45,7 @@ func publicDoc(p models.Project) map[string]any {
 }
 
 func workDoc(p models.Project) map[string]any {
-	card, _ := json.Marshal(p.Summary())
+	card, _ := json.Marshal(p.Line())
 	return map[string]any{
 		"kind": "work", "id": p.ID, "title": p.Title, "organization": p.Organization, "state": string(p.State),
 		"owner_id": p.OwnerID, "updated_at": p.UpdatedAt.UTC().Format(timeKey), "title_sort": strings.ToLower(p.Title),
@@ -128,7 +128,9 @@ func (x *Index) Catalogue(ctx context.Context, q CatalogueQuery) (CatalogueResul
 	hits := res.Hits
 	if len(hits) > q.Limit {
 		hits = hits[:q.Limit]
-		out.Next = sortKey(hits[len(hits)-1], CatalogueSorts[q.Sort])
+		if q.Limit > 0 {
+			out.Next = sortKey(hits[len(hits)-1], CatalogueSorts[q.Sort])
+		}
 	}
 	for _, h := range hits {
 		var card models.PublicProject

@@ -1,0 +1,271 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store/search"
+	"github.com/wsis-platform/wsis/store/seed"
+)
+
+type cataloguePage struct {
+	Items      []models.PublicProject    `json:"items"`
+	NextCursor string                    `json:"next_cursor"`
+	Total      int                       `json:"total"`
+	Facets     map[string]map[string]int `json:"facets"`
+}
+
+// seedCatalogue inserts n published projects straight into the store and
+// lets the read model catch up, as it does at start.
+func (s *testServer) seedCatalogue(t *testing.T, n int, rngSeed uint64) []models.Project {
+	t.Helper()
+	ctx := context.Background()
+	owner := s.createUser(t, fmt.Sprintf("seed%d@example.org", rngSeed))
+	rng := rand.New(rand.NewPCG(rngSeed, 7))
+	ps := make([]models.Project, n)
+	for i := range ps {
+		ps[i] = seed.Project(rng, owner.ID, s.clock.Now())
+	}
+	if err := s.store.InsertProjects(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.search.CatchUp(ctx, s.store); err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+func (s *testServer) catalogue(t *testing.T, query string) cataloguePage {
+	t.Helper()
+	rec := s.do(t, http.MethodGet, "/api/v1/projects?"+query, nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /projects?%s: %d %s", query, rec.Code, rec.Body)
+	}
+	return decode[cataloguePage](t, rec)
+}
+
+func TestCatalogue_FiltersMatchTheStore(t *testing.T) {
+	s := newServer(t)
+	ps := s.seedCatalogue(t, 120, 1)
+	count := func(keep func(models.PublicProject) bool) int {
+		n := 0
+		for _, p := range ps {
+			if keep(p.Public()) {
+				n++
+			}
+		}
+		return n
+	}
+	kenya, _ := models.CountryByCode("KE")
+	for name, tc := range map[string]struct {
+		query string
+		keep  func(models.PublicProject) bool
+	}{
+		"action line":      {"action_line=c3", func(p models.PublicProject) bool { return slices.Contains(p.ActionLines, "c3") }},
+		"two action lines": {"action_line=c3&action_line=c4", func(p models.PublicProject) bool { return slices.Contains(p.ActionLines, "c3") || slices.Contains(p.ActionLines, "c4") }},
+		"sdg":              {"sdg=4", func(p models.PublicProject) bool { return slices.Contains(p.SDGs, 4) }},
+		"country":          {"country=KE", func(p models.PublicProject) bool { return slices.Contains(p.Countries, kenya.Code) }},
+		"region":           {"region=africa", func(p models.PublicProject) bool { return slices.Contains(p.Regions, models.RegionAfrica) }},
+		"stakeholder type": {"stakeholder_type=academia", func(p models.PublicProject) bool { return p.StakeholderType == "academia" }},
+		"status":           {"status=completed", func(p models.PublicProject) bool { return p.Status == "completed" }},
+		"year":             {"year=2015", func(p models.PublicProject) bool { return p.PublishedAt.Year() == 2015 }},
+		"combined":         {"region=europe&status=ongoing", func(p models.PublicProject) bool { return slices.Contains(p.Regions, models.RegionEurope) && p.Status == "ongoing" }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want := count(tc.keep)
+			got := s.catalogue(t, tc.query+"&limit=100")
+			if got.Total != want {
+				t.Fatalf("total %d, want %d", got.Total, want)
+			}
+			for _, item := range got.Items {
+				if !tc.keep(item) {
+					t.Fatalf("item %s does not match %s", item.ID, tc.query)
+				}
+			}
+		})
+	}
+}
+
+func TestCatalogue_FacetsEqualStoreCounts(t *testing.T) {
+	s := newServer(t)
+	s.seedCatalogue(t, 150, 2)
+	page := s.catalogue(t, "limit=1")
+	ctx := context.Background()
+	total, err := s.store.CountPublished(ctx, "")
+	if err != nil || int64(page.Total) != total {
+		t.Fatalf("total %d, store counts %d (%v)", page.Total, total, err)
+	}
+	for _, line := range models.ActionLines {
+		n, err := s.store.CountPublished(ctx, line.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(page.Facets["action_line"][line.Code]) != n {
+			t.Errorf("facet %s = %d, store counts %d", line.Code, page.Facets["action_line"][line.Code], n)
+		}
+	}
+	for _, f := range []string{"sdg", "region", "stakeholder_type", "status", "year"} {
+		if len(page.Facets[f]) == 0 {
+			t.Errorf("no facet counts for %s", f)
+		}
+	}
+	stats := decode[map[string]any](t, s.do(t, http.MethodGet, "/api/v1/stats", nil))
+	if int64(stats["total"].(float64)) != total {
+		t.Errorf("stats total %v, want %d", stats["total"], total)
+	}
+}
+
+func TestCatalogue_PagesNeitherRepeatNorSkipUnderInserts(t *testing.T) {
+	for _, sort := range []string{"newest", "oldest", "title", "start_date"} {
+		t.Run(sort, func(t *testing.T) {
+			s := newServer(t)
+			original := s.seedCatalogue(t, 57, 3)
+			seen := map[string]int{}
+			cursor := ""
+			for pageNo := 0; ; pageNo++ {
+				q := "limit=10&sort=" + sort
+				if cursor != "" {
+					q += "&cursor=" + url.QueryEscape(cursor)
+				}
+				page := s.catalogue(t, q)
+				for _, item := range page.Items {
+					seen[item.ID]++
+				}
+				// Others publish while the reader pages.
+				s.seedCatalogue(t, 3, uint64(100+pageNo))
+				if page.NextCursor == "" {
+					break
+				}
+				cursor = page.NextCursor
+			}
+			for _, p := range original {
+				if seen[p.ID] != 1 {
+					t.Errorf("project %s seen %d times", p.ID, seen[p.ID])
+				}
+			}
+			for id, n := range seen {
+				if n > 1 {
+					t.Errorf("project %s repeated %d times", id, n)
+				}
+			}
+		})
+	}
+}
+
+func TestCatalogue_TextSearchIsRankedAndPlain(t *testing.T) {
+	s := newServer(t)
+	s.seedCatalogue(t, 40, 4)
+	_, tok := s.signIn(t, "owner@example.org")
+	_, adminTok := s.signIn(t, "admin@example.org", models.RoleAdmin)
+	for _, title := range []string{"Telemedicine drones for island clinics", "School broadband with telemedicine rooms"} {
+		p := s.createProject(t, tok, title)
+		s.do(t, http.MethodPost, "/api/v1/projects/"+p.ID+"/submit", nil, bearer(tok)...)
+		s.do(t, http.MethodPost, "/api/v1/admin/projects/"+p.ID+"/publish", nil, bearer(adminTok)...)
+	}
+	page := s.catalogue(t, "q="+url.QueryEscape("telemedicine drones"))
+	if len(page.Items) == 0 || page.Items[0].Title != "Telemedicine drones for island clinics" {
+		t.Fatalf("best match is not first: %+v", titles(page.Items))
+	}
+	for _, q := range []string{".*", "title:*", "+telemedicine -drones", `"unterminated`, "c3 OR 1=1", "(a|b)+$", "{\"$gt\":\"\"}"} {
+		if rec := s.do(t, http.MethodGet, "/api/v1/projects?q="+url.QueryEscape(q), nil); rec.Code != http.StatusOK {
+			t.Errorf("q=%q: %d %s", q, rec.Code, rec.Body)
+		}
+	}
+	if got := s.catalogue(t, "q="+url.QueryEscape(".*")); got.Total != 0 {
+		t.Errorf("q=.* matched %d projects: it was read as a pattern", got.Total)
+	}
+}
+
+func titles(items []models.PublicProject) []string {
+	var out []string
+	for _, p := range items {
+		out = append(out, p.Title)
+	}
+	return out
+}
+
+func TestCatalogue_OperatorInjectionRejected(t *testing.T) {
+	s := newServer(t)
+	for _, q := range []string{"action_line[$ne]=", "action_line=c99", "sdg=18", "sdg=04", "region=mars", "sort=owner_id",
+		"sort=relevance", "limit=101", "limit=0", "cursor=garbage", "$where=1", "state=draft"} {
+		t.Run(q, func(t *testing.T) {
+			wantProblem(t, s.do(t, http.MethodGet, "/api/v1/projects?"+q, nil), http.StatusUnprocessableEntity, "validation")
+		})
+	}
+}
+
+func TestCatalogue_OnlyPublishedProjects(t *testing.T) {
+	s := newServer(t)
+	_, tok := s.signIn(t, "owner@example.org")
+	s.createProject(t, tok, "Unpublished draft project")
+	if got := s.catalogue(t, ""); got.Total != 0 {
+		t.Fatalf("a draft is in the catalogue: %+v", got.Items)
+	}
+}
+
+func TestSearchIndex_RebuiltFromScratchGivesSameAnswers(t *testing.T) {
+	s := newServer(t)
+	s.seedCatalogue(t, 80, 5)
+	queries := []string{"limit=100&action_line=c3", "limit=100&region=asia-pacific&sort=title", "limit=5&q=telemedicine", "limit=1"}
+	before := map[string]cataloguePage{}
+	for _, q := range queries {
+		before[q] = s.catalogue(t, q)
+	}
+	dir := filepath.Join(t.TempDir(), "rebuilt")
+	if err := os.MkdirAll(filepath.Join(dir, "garbage"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := search.Open(dir, nil) // a directory that is no index: rebuilt
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rebuilt.Close()
+	if n, err := rebuilt.CatchUp(context.Background(), s.store); err != nil || n < 80 {
+		t.Fatalf("catch-up applied %d projects: %v", n, err)
+	}
+	s2 := newServer(t, func(c *handlersConfig) { c.Store, c.Search = s.store, rebuilt })
+	for _, q := range queries {
+		after := s2.catalogue(t, q)
+		if after.Total != before[q].Total || fmt.Sprint(titles(after.Items)) != fmt.Sprint(titles(before[q].Items)) ||
+			fmt.Sprint(after.Facets) != fmt.Sprint(before[q].Facets) {
+			t.Errorf("%s: rebuilt index answers differently", q)
+		}
+	}
+}
+
+func TestExport_CSVParsesAndHoldsNoContactEmails(t *testing.T) {
+	s := newServer(t)
+	ps := s.seedCatalogue(t, 30, 6)
+	_, tok := s.signIn(t, "owner@example.org")
+	s.createProject(t, tok, "=HYPERLINK(\"http://evil\")") // a draft: not exported
+	rec := s.do(t, http.MethodGet, "/api/v1/projects/export?format=csv", nil)
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
+		t.Fatalf("export: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+	if err != nil {
+		t.Fatalf("the export is not CSV: %v", err)
+	}
+	if len(rows) != len(ps)+1 || rows[0][0] != "id" || slices.Contains(rows[0], "contact_email") {
+		t.Fatalf("%d rows, header %v", len(rows), rows[0])
+	}
+	if strings.Contains(rec.Body.String(), "contact@") {
+		t.Fatal("the export holds contact emails")
+	}
+	jsonRec := s.do(t, http.MethodGet, "/api/v1/projects/export?format=json", nil)
+	items := decode[[]models.PublicProject](t, jsonRec)
+	if len(items) != len(ps) || strings.Contains(jsonRec.Body.String(), "contact@") {
+		t.Fatalf("JSON export: %d items", len(items))
+	}
+	wantProblem(t, s.do(t, http.MethodGet, "/api/v1/projects/export?format=xml", nil), http.StatusUnprocessableEntity, "validation")
+}
