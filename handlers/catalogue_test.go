@@ -71,15 +71,19 @@ func TestCatalogue_FiltersMatchTheStore(t *testing.T) {
 		query string
 		keep  func(models.PublicProject) bool
 	}{
-		"action line":      {"action_line=c3", func(p models.PublicProject) bool { return slices.Contains(p.ActionLines, "c3") }},
-		"two action lines": {"action_line=c3&action_line=c4", func(p models.PublicProject) bool { return slices.Contains(p.ActionLines, "c3") || slices.Contains(p.ActionLines, "c4") }},
+		"action line": {"action_line=c3", func(p models.PublicProject) bool { return slices.Contains(p.ActionLines, "c3") }},
+		"two action lines": {"action_line=c3&action_line=c4", func(p models.PublicProject) bool {
+			return slices.Contains(p.ActionLines, "c3") || slices.Contains(p.ActionLines, "c4")
+		}},
 		"sdg":              {"sdg=4", func(p models.PublicProject) bool { return slices.Contains(p.SDGs, 4) }},
 		"country":          {"country=KE", func(p models.PublicProject) bool { return slices.Contains(p.Countries, kenya.Code) }},
 		"region":           {"region=africa", func(p models.PublicProject) bool { return slices.Contains(p.Regions, models.RegionAfrica) }},
 		"stakeholder type": {"stakeholder_type=academia", func(p models.PublicProject) bool { return p.StakeholderType == "academia" }},
 		"status":           {"status=completed", func(p models.PublicProject) bool { return p.Status == "completed" }},
 		"year":             {"year=2015", func(p models.PublicProject) bool { return p.PublishedAt.Year() == 2015 }},
-		"combined":         {"region=europe&status=ongoing", func(p models.PublicProject) bool { return slices.Contains(p.Regions, models.RegionEurope) && p.Status == "ongoing" }},
+		"combined": {"region=europe&status=ongoing", func(p models.PublicProject) bool {
+			return slices.Contains(p.Regions, models.RegionEurope) && p.Status == "ongoing"
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			want := count(tc.keep)
