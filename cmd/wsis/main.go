@@ -29,6 +29,10 @@ Usage:
   wsis [serve] [flags]   serve the API and the web UI (the default)
   wsis admin create --email EMAIL
                          create or promote a verified admin; password on stdin
+  wsis seed --projects N [--users U]
+                         fill the database with synthetic published projects
+  wsis bench catalogue --projects N [--requests R]
+                         measure the catalogue on a fresh embedded store
   wsis help              show this text
 
 Every flag mirrors an environment variable; "wsis serve --help" lists them.
@@ -50,6 +54,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, cfg, stderr, nil)
 	case "admin":
 		return adminCommand(ctx, args, getenv, stdin, stdout, stderr)
+	case "seed":
+		return seedCommand(ctx, args, getenv, stdout, stderr)
+	case "bench":
+		return benchCommand(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/wsis-platform/wsis/auth"
+	"github.com/wsis-platform/wsis/handlers"
+	"github.com/wsis-platform/wsis/mail"
+	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
+	"github.com/wsis-platform/wsis/store/search"
+	"github.com/wsis-platform/wsis/store/seed"
+)
+
+const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R]
+
+Seeds N published projects into a fresh embedded store in a temporary
+directory, serves the API on a loopback port, and measures over HTTP the
+latency of a filtered page, a text search, a faceted first page and a deep
+cursor page, then the same queries straight against the store.
+`
+
+// benchCommand runs "wsis bench catalogue".
+func benchCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "catalogue" {
+		fmt.Fprint(stderr, benchUsage)
+		return errors.New(`bench: the only benchmark here is "catalogue"`)
+	}
+	fs := flag.NewFlagSet("wsis bench catalogue", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	projects := fs.Int("projects", 20000, "published projects to seed")
+	requests := fs.Int("requests", 200, "requests per query")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "wsis-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	st, err := store.Open(ctx, store.Config{Database: "bench", DataDir: filepath.Join(dir, "db"), Logger: quiet})
+	if err != nil {
+		return err
+	}
+	defer st.Close(context.WithoutCancel(ctx))
+	if err := st.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	hasher := auth.NewHasher(2)
+	hash, err := hasher.Hash(ctx, seedPassword)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if _, err := seed.Run(ctx, st, seed.Options{Projects: *projects, Users: 100, PasswordHash: hash, Seed: 42, Now: time.Now().UTC()}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d projects into the embedded store in %s\n", *projects, time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	index, err := search.Open(filepath.Join(dir, "search"), quiet)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
+	if _, err := index.CatchUp(ctx, st); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "built the search index in %s\n", time.Since(start).Round(time.Millisecond))
+
+	clock := models.SystemClock{}
+	tokens, err := auth.NewTokens(ctx, st, "http://bench", "http://bench/api", clock)
+	if err != nil {
+		return err
+	}
+	engine, err := handlers.New(handlers.Config{Store: st, Search: index, Tokens: tokens, Hasher: hasher,
+		Mailer: mail.New(st, nil, quiet, mail.Options{}), Logger: quiet, Clock: clock})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: engine, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	base := "http://" + ln.Addr().String() + "/api/v1/projects?"
+
+	africa := countriesOf(models.RegionAfrica)
+	deep, err := cursorAt(base+"limit=20", 50)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%d requests each, latency in ms\n%-44s %8s %8s %8s\n", *requests, "query", "p50", "p95", "p99")
+	for _, b := range []struct {
+		name string
+		run  func() error
+	}{
+		{"HTTP filtered page (action line + region)", httpGet(base + "action_line=c3&region=africa&limit=20")},
+		{"HTTP text search q", httpGet(base + "q=" + url.QueryEscape("telemedicine rural") + "&limit=20")},
+		{"HTTP faceted first page", httpGet(base + "limit=20")},
+		{"HTTP deep cursor page (page 51)", httpGet(base + "limit=20&cursor=" + url.QueryEscape(deep))},
+		{"store filtered page (action line + region)", func() error {
+			_, err := st.DirectPage(ctx, store.DirectQuery{ActionLine: "c3", Countries: africa, Limit: 20})
+			return err
+		}},
+		{"store text search (regex)", func() error {
+			_, err := st.DirectPage(ctx, store.DirectQuery{Text: "telemedicine", Limit: 20})
+			return err
+		}},
+		{"store one facet (aggregation)", func() error { _, err := st.DirectActionLineCounts(ctx); return err }},
+		{"store deep page (skip 1000)", func() error {
+			_, err := st.DirectPage(ctx, store.DirectQuery{Skip: 1000, Limit: 20})
+			return err
+		}},
+	} {
+		n := *requests
+		if len(b.name) > 5 && b.name[:5] == "store" {
+			n = max(5, n/20) // the store scans the collection: fewer rounds
+		}
+		lat, err := measure(n, b.run)
+		if err != nil {
+			return fmt.Errorf("%s: %w", b.name, err)
+		}
+		fmt.Fprintf(stdout, "%-44s %8.2f %8.2f %8.2f\n", b.name, pct(lat, 50), pct(lat, 95), pct(lat, 99))
+	}
+	return nil
+}
+
+func countriesOf(r models.Region) []string {
+	var out []string
+	for _, c := range models.Countries() {
+		if c.Region == r {
+			out = append(out, c.Code)
+		}
+	}
+	return out
+}
+
+func httpGet(u string) func() error {
+	return func() error {
+		res, err := http.Get(u)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		if _, err := io.Copy(io.Discard, res.Body); err != nil {
+			return err
+		}
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d", res.StatusCode)
+		}
+		return nil
+	}
+}
+
+// cursorAt follows next_cursor from the first page of u and returns the
+// cursor of page n+1.
+func cursorAt(u string, n int) (string, error) {
+	cursor := ""
+	for range n {
+		next := u
+		if cursor != "" {
+			next += "&cursor=" + url.QueryEscape(cursor)
+		}
+		res, err := http.Get(next)
+		if err != nil {
+			return "", err
+		}
+		var page struct {
+			NextCursor string `json:"next_cursor"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&page)
+		res.Body.Close()
+		if err != nil || page.NextCursor == "" {
+			return "", fmt.Errorf("cursor: no page after %q: %v", cursor, err)
+		}
+		cursor = page.NextCursor
+	}
+	return cursor, nil
+}
+
+func measure(n int, run func() error) ([]time.Duration, error) {
+	if err := run(); err != nil { // warm-up
+		return nil, err
+	}
+	lat := make([]time.Duration, n)
+	for i := range lat {
+		start := time.Now()
+		if err := run(); err != nil {
+			return nil, err
+		}
+		lat[i] = time.Since(start)
+	}
+	slices.Sort(lat)
+	return lat, nil
+}
+
+// pct returns the p-th percentile of sorted latencies, in milliseconds.
+func pct(sorted []time.Duration, p int) float64 {
+	i := min(len(sorted)-1, (len(sorted)*p+99)/100-1)
+	return float64(sorted[max(i, 0)].Microseconds()) / 1000
+}
