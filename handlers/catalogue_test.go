@@ -273,3 +273,21 @@ func TestExport_CSVParsesAndHoldsNoContactEmails(t *testing.T) {
 	}
 	wantProblem(t, s.do(t, http.MethodGet, "/api/v1/projects/export?format=xml", nil), http.StatusUnprocessableEntity, "validation")
 }
+
+func TestCatalogue_FacetsFollowNewPublications(t *testing.T) {
+	s := newServer(t)
+	s.seedCatalogue(t, 20, 7)
+	before := s.catalogue(t, "limit=5")
+	_, tok := s.signIn(t, "owner@example.org")
+	_, adminTok := s.signIn(t, "admin@example.org", models.RoleAdmin)
+	p := s.createProject(t, tok, "A newly published project")
+	s.do(t, http.MethodPost, "/api/v1/projects/"+p.ID+"/submit", nil, bearer(tok)...)
+	if rec := s.do(t, http.MethodPost, "/api/v1/admin/projects/"+p.ID+"/publish", nil, bearer(adminTok)...); rec.Code != http.StatusOK {
+		t.Fatalf("publish: %d", rec.Code)
+	}
+	after := s.catalogue(t, "limit=5")
+	if after.Total != before.Total+1 || after.Facets["action_line"]["c3"] != before.Facets["action_line"]["c3"]+1 ||
+		after.Facets["region"]["africa"] != before.Facets["region"]["africa"]+1 {
+		t.Fatalf("facets did not follow the publication: before %v, after %v", before.Facets["action_line"], after.Facets["action_line"])
+	}
+}

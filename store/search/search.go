@@ -14,9 +14,11 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // the "en" analyzer of the text fields
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/wsis-platform/wsis/models"
@@ -38,7 +40,7 @@ const (
 	// schemaKey marks the mapping the index was built with; an index of
 	// another schema is rebuilt.
 	schemaKey     = "schema"
-	schemaVersion = "1"
+	schemaVersion = "2"
 )
 
 // Index is the search read model. It is safe for concurrent use.
@@ -48,6 +50,10 @@ type Index struct {
 	log  *slog.Logger
 	mu   sync.Mutex // orders writes of last_seq
 	last int64
+	// gen counts the index's changes; facet counts cached at one
+	// generation are stale at the next.
+	gen    atomic.Int64
+	facets facetCache
 }
 
 // Open opens the index in dir, creating it when missing and rebuilding it
@@ -108,6 +114,7 @@ func (x *Index) CatchUp(ctx context.Context, src Source) (int, error) {
 			return fmt.Errorf("search: catch up: %w", err)
 		}
 		batch.Reset()
+		x.gen.Add(1)
 		return x.noteSeq(maxSeq)
 	}
 	err := src.ProjectsChangedSince(ctx, from, func(p models.Project, deleted bool) error {
@@ -124,7 +131,30 @@ func (x *Index) CatchUp(ctx context.Context, src Source) (int, error) {
 	if err != nil {
 		return n, err
 	}
-	return n, flush()
+	if err := flush(); err != nil {
+		return n, err
+	}
+	if n >= compactAfter {
+		x.compact(ctx)
+	}
+	return n, nil
+}
+
+// compactAfter is the size of a catch-up after which the index is merged
+// into one segment: a large catch-up leaves many small segments, and every
+// query visits each of them.
+const compactAfter = 1000
+
+func (x *Index) compact(ctx context.Context) {
+	adv, err := x.idx.Advanced()
+	if err != nil {
+		return
+	}
+	if sc, ok := adv.(*scorch.Scorch); ok {
+		if err := sc.ForceMerge(ctx, nil); err != nil {
+			x.log.Warn("search: compacting the index failed", "err", err)
+		}
+	}
 }
 
 // ProjectChanged indexes p as written. Failures are logged: the store has
@@ -135,6 +165,7 @@ func (x *Index) ProjectChanged(p models.Project) {
 	if err == nil {
 		err = x.idx.Batch(batch)
 	}
+	x.gen.Add(1)
 	if err == nil {
 		err = x.noteSeq(p.Seq)
 	}
@@ -151,6 +182,42 @@ func (x *Index) ProjectDeleted(id string) {
 	if err := x.idx.Batch(batch); err != nil {
 		x.log.Error("search: delete project", "id", id, "err", err)
 	}
+	x.gen.Add(1)
+}
+
+// facetCache keeps the facet counts of recent queries for the index
+// generation they were counted at. Facets depend on a query's text and
+// filters only, so every page of a query, and every reader of the common
+// first pages, shares one count until the index changes.
+type facetCache struct {
+	mu      sync.Mutex
+	entries map[string]facetEntry
+}
+
+type facetEntry struct {
+	gen    int64
+	counts map[string]map[string]int
+}
+
+const facetCacheSize = 512
+
+func (c *facetCache) get(key string, gen int64) (map[string]map[string]int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.gen != gen {
+		return nil, false
+	}
+	return e.counts, true
+}
+
+func (c *facetCache) put(key string, gen int64, counts map[string]map[string]int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= facetCacheSize {
+		c.entries = make(map[string]facetEntry, facetCacheSize)
+	}
+	c.entries[key] = facetEntry{gen: gen, counts: counts}
 }
 
 func (x *Index) noteSeq(seq int64) error {
@@ -207,7 +274,7 @@ func newMapping() mapping.IndexMapping {
 		doc.AddFieldMappingsAt(f, text)
 	}
 	for _, f := range []string{"kind", "action_line", "sdg", "country", "region", "stakeholder_type", "status", "year",
-		"state", "owner_id", "published_at", "updated_at", "start_date", "title_sort", "id"} {
+		"state", "owner_id", "published_at", "updated_at", "start_date", "title_sort", "id", "facet"} {
 		doc.AddFieldMappingsAt(f, keyword)
 	}
 	doc.AddFieldMappingsAt("card", stored)
