@@ -135,6 +135,8 @@ func TestCatalogue_PagesNeitherRepeatNorSkipUnderInserts(t *testing.T) {
 			s := newServer(t)
 			original := s.seedCatalogue(t, 57, 3)
 			seen := map[string]int{}
+			inserted := map[string]bool{}
+			var order []models.PublicProject
 			cursor := ""
 			for pageNo := 0; ; pageNo++ {
 				q := "limit=10&sort=" + sort
@@ -144,9 +146,14 @@ func TestCatalogue_PagesNeitherRepeatNorSkipUnderInserts(t *testing.T) {
 				page := s.catalogue(t, q)
 				for _, item := range page.Items {
 					seen[item.ID]++
+					if !inserted[item.ID] {
+						order = append(order, item)
+					}
 				}
 				// Others publish while the reader pages.
-				s.seedCatalogue(t, 3, uint64(100+pageNo))
+				for _, p := range s.seedCatalogue(t, 3, uint64(100+pageNo)) {
+					inserted[p.ID] = true
+				}
 				if page.NextCursor == "" {
 					break
 				}
@@ -162,8 +169,31 @@ func TestCatalogue_PagesNeitherRepeatNorSkipUnderInserts(t *testing.T) {
 					t.Errorf("project %s repeated %d times", id, n)
 				}
 			}
+			for i := 1; i < len(order); i++ {
+				if a, b := order[i-1], order[i]; !inOrder(sort, a, b) {
+					t.Fatalf("%s order broken at %d: %q then %q", sort, i, sortValue(sort, a), sortValue(sort, b))
+				}
+			}
 		})
 	}
+}
+
+func sortValue(sort string, p models.PublicProject) string {
+	switch sort {
+	case "title":
+		return strings.ToLower(p.Title)
+	case "start_date":
+		return p.StartDate
+	}
+	return p.PublishedAt.UTC().Format("2006-01-02T15:04:05.000000000Z")
+}
+
+func inOrder(sort string, a, b models.PublicProject) bool {
+	va, vb := sortValue(sort, a), sortValue(sort, b)
+	if sort == "newest" || sort == "start_date" {
+		return va >= vb
+	}
+	return va <= vb
 }
 
 func TestCatalogue_TextSearchIsRankedAndPlain(t *testing.T) {
