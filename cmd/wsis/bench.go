@@ -135,7 +135,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 			if !*direct {
 				continue
 			}
-			n = max(5, n/20) // the store scans the collection: fewer rounds
+			n = max(5, n/40) // the store scans the collection: fewer rounds
 		}
 		lat, err := measure(n, b.run)
 		if err != nil {
