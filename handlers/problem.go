@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,6 +21,11 @@ type Problem struct {
 	Instance  string              `json:"instance,omitempty"`
 	RequestID string              `json:"request_id,omitempty"`
 	Errors    []models.FieldError `json:"errors,omitempty"`
+	// Window, OpensAt and ClosesAt name the closed window of a phase-closed
+	// problem.
+	Window   string     `json:"window,omitempty"`
+	OpensAt  *time.Time `json:"opens_at,omitempty"`
+	ClosesAt *time.Time `json:"closes_at,omitempty"`
 }
 
 const problemContentType = "application/problem+json"
@@ -78,6 +84,11 @@ func respondError(c *gin.Context, err error) {
 		var de *models.DetailedError
 		if errors.As(err, &de) {
 			p.Detail = de.Detail
+		}
+		var pc *models.PhaseClosedError
+		if errors.As(err, &pc) {
+			p.Detail, p.Window = pc.Error(), string(pc.Name)
+			p.OpensAt, p.ClosesAt = &pc.Dates.OpensAt, &pc.Dates.ClosesAt
 		}
 		if k.status == http.StatusUnauthorized {
 			c.Header("WWW-Authenticate", `Bearer realm="wsis"`)

@@ -32,8 +32,12 @@ func (s *server) routes(r *gin.Engine) {
 	api.GET("/projects/export", s.exportProjects)
 	api.GET("/stats", s.stats)
 
-	// Anyone; the owner and admins see more.
+	api.GET("/contests", s.listContests)
+	api.GET("/contests/:year", s.getContest)
+
+	// Anyone; the owner (nominator) and admins see more.
 	api.GET("/projects/:id", s.allowAnonymous(), s.getProject)
+	api.GET("/nominations/:id", s.allowAnonymous(), s.getNomination)
 
 	// Signed-in users.
 	user := api.Group("", s.requireUser())
@@ -46,6 +50,11 @@ func (s *server) routes(r *gin.Engine) {
 	user.PATCH("/projects/:id", s.patchProject)
 	user.DELETE("/projects/:id", s.deleteProject)
 	user.POST("/projects/:id/submit", s.submitProject)
+	user.GET("/me/nominations", s.myNominations)
+	user.POST("/contests/:year/nominations", s.nominate)
+	// The nominator only, during the submission window.
+	user.PATCH("/nominations/:id", s.patchNomination)
+	user.DELETE("/nominations/:id", s.withdrawNomination)
 
 	// Admins.
 	admin := api.Group("/admin", s.requireUser(), requireRole(models.RoleAdmin))
@@ -56,6 +65,11 @@ func (s *server) routes(r *gin.Engine) {
 	admin.POST("/projects/:id/publish", s.moderate("publish"))
 	admin.POST("/projects/:id/return", s.moderate("return"))
 	admin.POST("/projects/:id/reject", s.moderate("reject"))
+	admin.POST("/contests", s.createContest)
+	admin.PATCH("/contests/:year", s.patchContest)
+	admin.GET("/contests/:year/nominations", s.contestNominations)
+	admin.POST("/nominations/:id/ineligible", s.markIneligible)
+	admin.GET("/contests/:year/export", s.exportContest)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(s.noMethod)

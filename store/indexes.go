@@ -29,6 +29,18 @@ var indexes = []index{
 	{collection: colAudit, name: "target_time", keys: bson.D{{Key: "target_id", Value: 1}, {Key: "time", Value: -1}}},
 	// The development mailbox reads the outbox newest first.
 	{collection: colOutbox, name: "created", keys: bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}},
+	// One nomination per project per contest, and one per organization per
+	// category per contest (SPEC §5), held by the database.
+	{collection: colNominations, name: "project_slot", keys: bson.D{{Key: "project_slot", Value: 1}}, unique: true},
+	{collection: colNominations, name: "organization_slot", keys: bson.D{{Key: "organization_slot", Value: 1}}, unique: true},
+	{collection: colNominations, name: "contest_category", keys: bson.D{{Key: "contest", Value: 1}, {Key: "category", Value: 1}}},
+	{collection: colNominations, name: "nominator", keys: bson.D{{Key: "nominator_id", Value: 1}}},
+	{collection: colNominations, name: "project", keys: bson.D{{Key: "project_id", Value: 1}}},
+	// The rules freeze looks for a contest's first vote.
+	{collection: colVotes, name: "contest_at", keys: bson.D{{Key: "contest", Value: 1}, {Key: "at", Value: 1}}},
+	// Every project write takes a new change sequence: the read model's
+	// catch-up reads by it.
+	{collection: colProjects, name: "seq", keys: bson.D{{Key: "seq", Value: 1}}, unique: true},
 	// The background clean-up deletes expired credentials records.
 	{collection: colRefreshTokens, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
 	{collection: colRefreshSpent, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},

@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
+)
+
+var nominationColumns = []string{"id", "contest", "category", "category_code", "project_id", "project_title", "organization",
+	"countries", "nominator_id", "state", "ineligible_reason", "implementation", "short_description", "impact", "sdg_linkage",
+	"partnerships", "challenges", "created_at", "updated_at"}
+
+func nominationRow(n models.Nomination) []string {
+	return []string{n.ID, strconv.Itoa(n.Contest), strconv.Itoa(n.Category), models.ActionLines[n.Category-1].Code,
+		n.ProjectID, n.ProjectTitle, n.Organization, strings.Join(n.Countries, ";"), n.NominatorID, string(n.State),
+		n.IneligibleReason, n.Implementation, n.ShortDescription, n.Impact, n.SDGLinkage, n.Partnerships, n.Challenges,
+		n.CreatedAt.UTC().Format(time.RFC3339), n.UpdatedAt.UTC().Format(time.RFC3339)}
+}
+
+// exportContest streams a contest's data for admins as CSV or XLSX. This
+// issue's data is the nominations (`what=nominations`).
+func (s *server) exportContest(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	what, format := c.DefaultQuery("what", "nominations"), c.DefaultQuery("format", "csv")
+	if what != "nominations" {
+		respondError(c, models.Invalid("what", "must be nominations"))
+		return
+	}
+	if format != "csv" && format != "xlsx" {
+		respondError(c, models.Invalid("format", "must be csv or xlsx"))
+		return
+	}
+	ctx := c.Request.Context()
+	if _, err := s.store.Contest(ctx, year); err != nil {
+		respondError(c, err)
+		return
+	}
+	list, err := s.store.Nominations(ctx, store.NominationQuery{Contest: year})
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	rows := make([][]string, 0, len(list)+1)
+	rows = append(rows, nominationColumns)
+	for _, n := range list {
+		rows = append(rows, nominationRow(n))
+	}
+	name := fmt.Sprintf("wsis-prizes-%d-%s.%s", year, what, format)
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("Cache-Control", "no-store")
+	if format == "csv" {
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		c.Status(http.StatusOK)
+		w := csv.NewWriter(c.Writer)
+		for _, r := range rows {
+			for i := range r {
+				r[i] = defuseFormula(r[i])
+			}
+			_ = w.Write(r)
+		}
+		w.Flush()
+		return
+	}
+	if err := writeXLSX(c, what, rows); err != nil {
+		logger(c).ErrorContext(ctx, "contest export cut short", "err", err)
+	}
+}
+
+// writeXLSX writes rows as one sheet with excelize's stream writer, which
+// keeps rows out of memory as it goes.
+func writeXLSX(c *gin.Context, sheet string, rows [][]string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		cells := make([]any, len(r))
+		for j, v := range r {
+			cells[j] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Status(http.StatusOK)
+	return f.Write(c.Writer)
+}

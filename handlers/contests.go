@@ -1,0 +1,241 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+type windowRequest struct {
+	OpensAt  time.Time `json:"opens_at" validate:"required"`
+	ClosesAt time.Time `json:"closes_at" validate:"required"`
+}
+
+type scheduleRequest struct {
+	Submission *windowRequest `json:"submission"`
+	Review     *windowRequest `json:"review"`
+	Voting     *windowRequest `json:"voting"`
+	Selection  *windowRequest `json:"selection"`
+}
+
+// apply sets the windows the request holds on s.
+func (r *scheduleRequest) apply(s *models.Schedule) {
+	for name, w := range map[models.WindowName]*windowRequest{models.WindowSubmission: r.Submission,
+		models.WindowReview: r.Review, models.WindowVoting: r.Voting, models.WindowSelection: r.Selection} {
+		if w != nil {
+			s.Set(name, models.Window{OpensAt: w.OpensAt.UTC(), ClosesAt: w.ClosesAt.UTC()})
+		}
+	}
+}
+
+type settingsRequest struct {
+	NomineesPerCategory        *int                `json:"nominees_per_category" validate:"omitempty,min=1,max=100"`
+	ChampionsPerCategory       *int                `json:"champions_per_category" validate:"omitempty,min=1,max=20"`
+	ReviewsPerNomination       *int                `json:"reviews_per_nomination" validate:"omitempty,min=1,max=20"`
+	Criteria                   *[]models.Criterion `json:"criteria" validate:"omitempty,min=1,max=20,dive"`
+	ScoreNormalization         *string             `json:"score_normalization" validate:"omitempty,oneof=zscore none"`
+	AllowThirdPartyNominations *bool               `json:"allow_third_party_nominations"`
+	RequireCompleteBallot      *bool               `json:"require_complete_ballot"`
+}
+
+func (r *settingsRequest) apply(s *models.ContestSettings) {
+	if r.NomineesPerCategory != nil {
+		s.NomineesPerCategory = *r.NomineesPerCategory
+	}
+	if r.ChampionsPerCategory != nil {
+		s.ChampionsPerCategory = *r.ChampionsPerCategory
+	}
+	if r.ReviewsPerNomination != nil {
+		s.ReviewsPerNomination = *r.ReviewsPerNomination
+	}
+	if r.Criteria != nil {
+		s.Criteria = *r.Criteria
+	}
+	if r.ScoreNormalization != nil {
+		s.ScoreNormalization = *r.ScoreNormalization
+	}
+	if r.AllowThirdPartyNominations != nil {
+		s.AllowThirdPartyNominations = *r.AllowThirdPartyNominations
+	}
+	if r.RequireCompleteBallot != nil {
+		s.RequireCompleteBallot = *r.RequireCompleteBallot
+	}
+}
+
+type createContestRequest struct {
+	Year     int              `json:"year" validate:"required,min=2000,max=2200"`
+	Title    string           `json:"title" validate:"required,max=200"`
+	Schedule *scheduleRequest `json:"schedule" validate:"required"`
+	Settings *settingsRequest `json:"settings"`
+}
+
+// createContest opens a year's contest with its schedule and settings
+// (defaults of SPEC §3 for those not given); admins only. Audited.
+func (s *server) createContest(c *gin.Context) {
+	var req createContestRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	now := s.clock.Now()
+	contest := models.Contest{Year: req.Year, Title: strings.TrimSpace(req.Title), Settings: models.DefaultContestSettings(),
+		CreatedAt: now, UpdatedAt: now}
+	req.Schedule.apply(&contest.Schedule)
+	if req.Settings != nil {
+		req.Settings.apply(&contest.Settings)
+	}
+	if err := contest.Schedule.Validate(); err != nil {
+		respondError(c, err)
+		return
+	}
+	contest, err := s.store.CreateContest(c.Request.Context(), contest)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	s.auditContest(c, now, "contest.create", contest.Year, nil, map[string]any{"title": contest.Title,
+		"schedule": contest.Schedule, "settings": contest.Settings})
+	c.Header("Location", "/api/v1/contests/"+strconv.Itoa(contest.Year))
+	s.answerContest(c, http.StatusCreated, contest)
+}
+
+type patchContestRequest struct {
+	Title    *string          `json:"title" validate:"omitempty,min=1,max=200"`
+	Schedule *scheduleRequest `json:"schedule"`
+	Settings *settingsRequest `json:"settings"`
+}
+
+// patchContest moves deadlines (any window, any time, as long as the
+// schedule stays ordered) and changes settings until the first vote is
+// cast; admins only. Each change is audited with its old and new values.
+func (s *server) patchContest(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	version, ok := ifMatch(c)
+	if !ok {
+		return
+	}
+	var req patchContestRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	ctx := c.Request.Context()
+	if req.Settings != nil {
+		at, voted, err := s.store.FirstVoteAt(ctx, year)
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		if voted {
+			respondError(c, models.WithDetail(models.ErrConflict, "the rules are frozen: the first vote was cast at "+
+				at.UTC().Format(time.RFC3339)+"; only the schedule can change"))
+			return
+		}
+	}
+	now := s.clock.Now()
+	before, after, err := s.store.UpdateContest(ctx, year, version, now, func(contest *models.Contest) error {
+		if req.Title != nil {
+			contest.Title = strings.TrimSpace(*req.Title)
+		}
+		if req.Schedule != nil {
+			req.Schedule.apply(&contest.Schedule)
+			if err := contest.Schedule.Validate(); err != nil {
+				return err
+			}
+		}
+		if req.Settings != nil {
+			req.Settings.apply(&contest.Settings)
+		}
+		return nil
+	})
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	if !before.Schedule.Equal(after.Schedule) {
+		s.auditContest(c, now, "contest.schedule", year, map[string]any{"schedule": before.Schedule}, map[string]any{"schedule": after.Schedule})
+	}
+	if req.Settings != nil {
+		s.auditContest(c, now, "contest.settings", year, map[string]any{"settings": before.Settings}, map[string]any{"settings": after.Settings})
+	}
+	if before.Title != after.Title {
+		s.auditContest(c, now, "contest.title", year, map[string]any{"title": before.Title}, map[string]any{"title": after.Title})
+	}
+	s.answerContest(c, http.StatusOK, after)
+}
+
+func (s *server) auditContest(c *gin.Context, at time.Time, action string, year int, before, after map[string]any) {
+	err := s.store.Audit(c.Request.Context(), models.AuditEntry{Time: at, ActorID: currentUser(c).ID, Action: action,
+		TargetType: "contest", TargetID: strconv.Itoa(year), Before: before, After: after, ClientIP: c.ClientIP()})
+	if err != nil {
+		logger(c).ErrorContext(c.Request.Context(), "audit entry lost", "err", err, "action", action, "target", year)
+	}
+}
+
+// contestAnswer is a contest with the window open now, by the server's
+// clock.
+type contestAnswer struct {
+	models.Contest
+	OpenWindow *models.WindowName `json:"open_window"`
+	Now        time.Time          `json:"now"`
+}
+
+func (s *server) contestView(contest models.Contest) contestAnswer {
+	now := s.clock.Now()
+	a := contestAnswer{Contest: contest, Now: now}
+	if name, ok := contest.OpenWindow(now); ok {
+		a.OpenWindow = &name
+	}
+	return a
+}
+
+func (s *server) answerContest(c *gin.Context, status int, contest models.Contest) {
+	c.Header("ETag", etag(contest.Version))
+	c.JSON(status, s.contestView(contest))
+}
+
+// listContests answers every contest, newest first, with its open window.
+func (s *server) listContests(c *gin.Context) {
+	list, err := s.store.Contests(c.Request.Context())
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	items := make([]contestAnswer, len(list))
+	for i, contest := range list {
+		items[i] = s.contestView(contest)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+}
+
+// getContest answers one contest: schedule, the window open now, settings
+// and stage flags.
+func (s *server) getContest(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	contest, err := s.store.Contest(c.Request.Context(), year)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	s.answerContest(c, http.StatusOK, contest)
+}
+
+// yearParam reads the {year} path parameter; a malformed one is 404, as no
+// contest has it.
+func yearParam(c *gin.Context) (int, bool) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil || year < 2000 || year > 2200 {
+		respondError(c, models.WithDetail(models.ErrNotFound, "no contest for "+c.Param("year")))
+		return 0, false
+	}
+	return year, true
+}

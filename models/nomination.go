@@ -1,0 +1,112 @@
+package models
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// NominationState is where a nomination is in the contest (SPEC §3).
+type NominationState string
+
+// The nomination states.
+const (
+	NominationSubmitted  NominationState = "submitted"
+	NominationWithdrawn  NominationState = "withdrawn"
+	NominationIneligible NominationState = "ineligible"
+	NominationNominee    NominationState = "nominee"
+	NominationChampion   NominationState = "champion"
+	NominationWinner     NominationState = "winner"
+)
+
+// Implementations are the implementation stages a nominated project may be
+// at.
+var Implementations = []string{"completed", "major-phase-completed"}
+
+// Nomination is a project entered into one category of one contest.
+type Nomination struct {
+	ID               string          `json:"id"`
+	Contest          int             `json:"contest"`
+	Category         int             `json:"category"`
+	ProjectID        string          `json:"project_id"`
+	ProjectTitle     string          `json:"project_title"`
+	Organization     string          `json:"organization"`
+	Countries        []string        `json:"countries"`
+	NominatorID      string          `json:"nominator_id"`
+	ShortDescription string          `json:"short_description"`
+	Impact           string          `json:"impact"`
+	SDGLinkage       string          `json:"sdg_linkage"`
+	Partnerships     string          `json:"partnerships"`
+	Challenges       string          `json:"challenges"`
+	Implementation   string          `json:"implementation"`
+	State            NominationState `json:"state"`
+	IneligibleReason string          `json:"ineligible_reason,omitempty"`
+	CreatedAt        time.Time       `json:"created_at"`
+	UpdatedAt        time.Time       `json:"updated_at"`
+	Version          int             `json:"version"`
+}
+
+// IsPublic reports whether anyone may read the nomination: once it is a
+// nominee or beyond.
+func (n Nomination) IsPublic() bool {
+	return n.State == NominationNominee || n.State == NominationChampion || n.State == NominationWinner
+}
+
+// Active reports whether the nomination holds its project's and its
+// organization's slots in the contest: every state but withdrawn does.
+func (n Nomination) Active() bool { return n.State != NominationWithdrawn }
+
+// ProjectSlot is the key that makes a project nominable once per contest.
+func (n Nomination) ProjectSlot() string {
+	return strings.Join([]string{strconv.Itoa(n.Contest), n.ProjectID}, "/")
+}
+
+// OrganizationSlot is the key that lets an organization hold one nomination
+// per category per contest, whatever the case and spacing of its name.
+func (n Nomination) OrganizationSlot() string {
+	return strings.Join([]string{strconv.Itoa(n.Contest), strconv.Itoa(n.Category), NormalizeOrganization(n.Organization)}, "/")
+}
+
+// NormalizeOrganization is an organization's name with case and spaces
+// ignored (SPEC §5).
+func NormalizeOrganization(name string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, name)
+}
+
+// CheckNominable applies SPEC §5's rules about the project to a nomination
+// of it by nominatorID in category of contest c: the project is the
+// nominator's own or, when the contest allows it, any published project; it
+// is not a draft (nor rejected); the category is one of its action lines.
+// Earlier wins and duplicates are checked by the store.
+func CheckNominable(c Contest, p Project, nominatorID string, category int) error {
+	own := p.OwnerID == nominatorID
+	if !own && !c.Settings.AllowThirdPartyNominations {
+		return Invalid("project_id", "this contest accepts nominations of your own projects only")
+	}
+	if !own && p.Published == nil {
+		return WithDetail(ErrNotFound, "no such project")
+	}
+	if p.Published == nil && (p.State == ProjectDraft || p.State == ProjectRejected) {
+		return Invalid("project_id", "a "+string(p.State)+" project cannot be nominated; submit it to the Stocktaking first")
+	}
+	if category < 1 || category > len(ActionLines) {
+		return Invalid("category", "must be from 1 to 18")
+	}
+	lines := p.ActionLines
+	if p.Published != nil {
+		lines = p.Published.ActionLines
+	}
+	code := ActionLines[category-1].Code
+	for _, l := range lines {
+		if l == code {
+			return nil
+		}
+	}
+	return Invalid("category", "must be one of the project's action lines; category "+strconv.Itoa(category)+" is "+code)
+}

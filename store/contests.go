@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// colContests holds one document per contest, under the year as a string
+// _id (an integer _id is not read by index on the embedded store). It is a
+// small collection, changed in place.
+const colContests = "contests"
+
+// colVotes holds the votes. Its _id is contest, category and voter, so that
+// a voter's one vote per category is the _id's uniqueness (SPEC §8).
+const colVotes = "votes"
+
+type windowDoc struct {
+	OpensAt  time.Time `bson:"opens_at"`
+	ClosesAt time.Time `bson:"closes_at"`
+}
+
+type contestDoc struct {
+	ID        string               `bson:"_id"`
+	Year      int                  `bson:"year"`
+	Title     string               `bson:"title"`
+	Schedule  map[string]windowDoc `bson:"schedule"`
+	Settings  contestSettingsDoc   `bson:"settings"`
+	Stages    map[string]bool      `bson:"stages"`
+	CreatedAt time.Time            `bson:"created_at"`
+	UpdatedAt time.Time            `bson:"updated_at"`
+	Version   int                  `bson:"version"`
+}
+
+type contestSettingsDoc struct {
+	NomineesPerCategory        int                `bson:"nominees_per_category"`
+	ChampionsPerCategory       int                `bson:"champions_per_category"`
+	ReviewsPerNomination       int                `bson:"reviews_per_nomination"`
+	Criteria                   []models.Criterion `bson:"criteria"`
+	ScoreNormalization         string             `bson:"score_normalization"`
+	AllowThirdPartyNominations bool               `bson:"allow_third_party_nominations"`
+	RequireCompleteBallot      bool               `bson:"require_complete_ballot"`
+}
+
+func toContestDoc(c models.Contest) contestDoc {
+	d := contestDoc{ID: strconv.Itoa(c.Year), Year: c.Year, Title: c.Title, Schedule: map[string]windowDoc{},
+		Settings: contestSettingsDoc(c.Settings), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		Stages: map[string]bool{"nominees_published": c.Stages.NomineesPublished,
+			"champions_published": c.Stages.ChampionsPublished, "results_published": c.Stages.ResultsPublished}}
+	for _, name := range models.WindowNames {
+		w := c.Schedule.Window(name)
+		d.Schedule[string(name)] = windowDoc{OpensAt: w.OpensAt, ClosesAt: w.ClosesAt}
+	}
+	return d
+}
+
+func (d contestDoc) contest() models.Contest {
+	c := models.Contest{Year: d.Year, Title: d.Title, Settings: models.ContestSettings(d.Settings),
+		Categories: models.ActionLines, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
+		Stages: models.Stages{NomineesPublished: d.Stages["nominees_published"],
+			ChampionsPublished: d.Stages["champions_published"], ResultsPublished: d.Stages["results_published"]}}
+	for _, name := range models.WindowNames {
+		w := d.Schedule[string(name)]
+		c.Schedule.Set(name, models.Window{OpensAt: w.OpensAt.UTC(), ClosesAt: w.ClosesAt.UTC()})
+	}
+	return c
+}
+
+// CreateContest stores a new contest at version 1. Returns ErrConflict when
+// the year has one.
+func (s *Store) CreateContest(ctx context.Context, c models.Contest) (models.Contest, error) {
+	c.Version = 1
+	if _, err := s.db.Collection(colContests).InsertOne(ctx, toContestDoc(c)); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return models.Contest{}, fmt.Errorf("store: create contest: %w",
+				models.WithDetail(models.ErrConflict, fmt.Sprintf("a contest for %d exists", c.Year)))
+		}
+		return models.Contest{}, mapErr("create contest", err)
+	}
+	c.Categories = models.ActionLines
+	return c, nil
+}
+
+// Contest returns the contest of the year. Returns ErrNotFound when there is
+// none.
+func (s *Store) Contest(ctx context.Context, year int) (models.Contest, error) {
+	var d contestDoc
+	if err := s.db.Collection(colContests).FindOne(ctx, bson.D{{Key: "_id", Value: strconv.Itoa(year)}}).Decode(&d); err != nil {
+		return models.Contest{}, mapErr("find contest", err)
+	}
+	return d.contest(), nil
+}
+
+// Contests returns every contest, newest year first.
+func (s *Store) Contests(ctx context.Context) ([]models.Contest, error) {
+	cur, err := s.db.Collection(colContests).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "year", Value: -1}}))
+	if err != nil {
+		return nil, mapErr("list contests", err)
+	}
+	var docs []contestDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr("list contests", err)
+	}
+	out := make([]models.Contest, len(docs))
+	for i, d := range docs {
+		out[i] = d.contest()
+	}
+	return out, nil
+}
+
+// UpdateContest applies change to the contest atomically (read, decide,
+// write if unchanged) and returns it before and after. With version > 0 a
+// contest at another version is ErrPreconditionFailed; without, a concurrent
+// write makes it retry.
+func (s *Store) UpdateContest(ctx context.Context, year, version int, at time.Time, change func(*models.Contest) error) (before, after models.Contest, err error) {
+	for attempt := 0; ; attempt++ {
+		before, err = s.Contest(ctx, year)
+		if err != nil {
+			return before, after, err
+		}
+		if version > 0 && before.Version != version {
+			return before, after, fmt.Errorf("store: update contest: %w", models.ErrPreconditionFailed)
+		}
+		after = before
+		after.Schedule, after.Settings.Criteria = before.Schedule, append([]models.Criterion(nil), before.Settings.Criteria...)
+		if err := change(&after); err != nil {
+			return before, after, err
+		}
+		after.Version, after.UpdatedAt = before.Version+1, at
+		res, err := s.db.Collection(colContests).ReplaceOne(ctx,
+			bson.D{{Key: "_id", Value: strconv.Itoa(year)}, {Key: "version", Value: before.Version}}, toContestDoc(after))
+		if err != nil {
+			return before, after, mapErr("update contest", err)
+		}
+		if res.MatchedCount == 1 {
+			return before, after, nil
+		}
+		if version > 0 || attempt == 4 {
+			return before, after, fmt.Errorf("store: update contest: %w", models.ErrPreconditionFailed)
+		}
+	}
+}
+
+// FirstVoteAt returns when the first vote of the contest was cast, and
+// whether there is one: the rules freeze (SPEC §5).
+func (s *Store) FirstVoteAt(ctx context.Context, year int) (time.Time, bool, error) {
+	var v struct {
+		At time.Time `bson:"at"`
+	}
+	err := s.db.Collection(colVotes).FindOne(ctx, bson.D{{Key: "contest", Value: year}},
+		options.FindOne().SetSort(bson.D{{Key: "at", Value: 1}})).Decode(&v)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, mapErr("first vote", err)
+	}
+	return v.At, true, nil
+}
