@@ -16,11 +16,52 @@
     return res.json();
   }
 
+  let nextCursor = "";
+
+  function catalogueURL(form, cursor) {
+    const params = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) {
+      if (v) params.append(k, v);
+    }
+    params.set("limit", "10");
+    if (cursor) params.set("cursor", cursor);
+    return "/api/v1/projects?" + params.toString();
+  }
+
+  async function searchCatalogue(append) {
+    const form = document.getElementById("search");
+    const list = document.getElementById("results");
+    const status = document.getElementById("results-status");
+    const more = document.getElementById("more");
+    if (!append) list.replaceChildren();
+    try {
+      const page = await getJSON(catalogueURL(form, append ? nextCursor : ""));
+      for (const p of page.items) {
+        const item = el("li", { "data-id": p.id });
+        item.append(el("h3", {}, p.title), el("div", { class: "meta" },
+          p.organization + " · " + p.countries.join(", ") + " · " + p.action_lines.join(", ")), el("p", {}, p.summary));
+        list.append(item);
+      }
+      status.textContent = page.total + (page.total === 1 ? " project" : " projects") + " found.";
+      nextCursor = page.next_cursor;
+      more.hidden = !nextCursor;
+    } catch (err) {
+      status.textContent = "The search failed: " + err.message;
+    }
+  }
+
+  function fillFilters(ref) {
+    const form = document.getElementById("search");
+    for (const a of ref.action_lines) form.action_line.append(el("option", { value: a.code }, a.code + " " + a.name));
+    for (const r of ref.regions) form.region.append(el("option", { value: r }, r));
+  }
+
   async function showCategories() {
     const list = document.getElementById("categories");
     const status = document.getElementById("categories-status");
     try {
       const ref = await getJSON("/api/v1/reference");
+      fillFilters(ref);
       for (const cat of ref.categories) {
         const item = el("li", { "data-code": cat.code });
         item.append(el("span", { class: "code" }, "Category " + cat.number + " · " + cat.code), el("div", {}, cat.name));
@@ -46,5 +87,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     showCategories();
     showHealth();
+    document.getElementById("search").addEventListener("submit", function (e) {
+      e.preventDefault();
+      searchCatalogue(false);
+    });
+    document.getElementById("more").addEventListener("click", function () { searchCatalogue(true); });
+    searchCatalogue(false);
   });
 })();
