@@ -18,6 +18,9 @@ type SessionStore interface {
 	InsertRefreshToken(ctx context.Context, t models.RefreshToken) error
 	RefreshToken(ctx context.Context, hash string) (models.RefreshToken, error)
 	SpendRefreshToken(ctx context.Context, t models.RefreshToken, at time.Time) error
+	// RefreshTokenSpentAt returns an error wrapping models.ErrNotFound when
+	// the token was not spent.
+	RefreshTokenSpentAt(ctx context.Context, hash string) (time.Time, error)
 	RevokeFamily(ctx context.Context, familyID, reason string, at, familyExpiresAt time.Time) error
 	FamilyRevoked(ctx context.Context, familyID string) (bool, error)
 	UserByID(ctx context.Context, id string) (models.User, error)
@@ -30,6 +33,12 @@ const (
 	RefreshTokenTTL  = 14 * 24 * time.Hour
 	RefreshFamilyTTL = 60 * 24 * time.Hour
 )
+
+// RefreshReuseGrace is how long after a token was spent another use of it is
+// taken for a concurrent refresh of the same client (two tabs, a retry)
+// rather than theft: it is refused without revoking the family, so the
+// winner's new token keeps working. A use after the grace revokes the family.
+const RefreshReuseGrace = 10 * time.Second
 
 // Sessions issues, rotates and ends refresh-token sessions.
 type Sessions struct {
@@ -45,6 +54,13 @@ func NewSessions(store SessionStore, clock models.Clock) *Sessions {
 // errSession is the answer to every refresh token that may not be used; the
 // client learns nothing about why.
 var errSession = models.WithDetail(models.ErrUnauthorized, "the refresh token is invalid, expired or revoked")
+
+// ErrRefreshRaced is the refusal of a token spent less than
+// RefreshReuseGrace ago, by a concurrent refresh that won. It is an
+// ErrUnauthorized with the same detail as every other refusal; the session
+// lives on in the winner's new token, so a client's stored token (its
+// cookie) should be left as the winner's answer set it.
+var ErrRefreshRaced = models.WithDetail(models.ErrUnauthorized, "the refresh token is invalid, expired or revoked")
 
 // Start begins a new family for user and returns its first refresh token.
 func (s *Sessions) Start(ctx context.Context, user models.User) (string, models.RefreshToken, error) {
@@ -74,10 +90,11 @@ func (s *Sessions) issue(ctx context.Context, user models.User, family string, n
 
 // Rotate spends raw and returns its user and the family's next token. Of
 // concurrent rotations of one token exactly one succeeds: the spent record's
-// unique _id decides. Any other use of a spent token is taken as theft and
-// revokes the whole family. A token of a disabled user, or of a session
-// version the user has moved past (password reset), is refused likewise.
-// Every refusal is ErrUnauthorized.
+// unique _id decides. A loser within RefreshReuseGrace of the win gets
+// ErrRefreshRaced and the family lives on; any later use of a spent token is
+// taken as theft and revokes the whole family. A token of a disabled user,
+// or of a session version the user has moved past (password reset), is
+// refused and its family revoked. Every refusal is ErrUnauthorized.
 func (s *Sessions) Rotate(ctx context.Context, raw string) (models.User, string, models.RefreshToken, error) {
 	now := s.clock.Now()
 	rt, err := s.lookup(ctx, raw, now)
@@ -86,10 +103,7 @@ func (s *Sessions) Rotate(ctx context.Context, raw string) (models.User, string,
 	}
 	if err := s.store.SpendRefreshToken(ctx, rt, now); err != nil {
 		if errors.Is(err, models.ErrConflict) {
-			if err := s.store.RevokeFamily(ctx, rt.FamilyID, "reuse", now, rt.FamilyExpiresAt); err != nil {
-				return models.User{}, "", models.RefreshToken{}, err
-			}
-			return models.User{}, "", models.RefreshToken{}, errSession
+			err = s.refuseReuse(ctx, rt, now)
 		}
 		return models.User{}, "", models.RefreshToken{}, err
 	}
@@ -103,6 +117,23 @@ func (s *Sessions) Rotate(ctx context.Context, raw string) (models.User, string,
 	}
 	next, nrt, err := s.issue(ctx, user, rt.FamilyID, now, rt.FamilyExpiresAt)
 	return user, next, nrt, err
+}
+
+// refuseReuse answers a use of the spent token rt: ErrRefreshRaced within
+// the grace of its spending, otherwise the family's revocation and
+// errSession.
+func (s *Sessions) refuseReuse(ctx context.Context, rt models.RefreshToken, now time.Time) error {
+	spentAt, err := s.store.RefreshTokenSpentAt(ctx, rt.Hash)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	if err == nil && now.Sub(spentAt) < RefreshReuseGrace {
+		return ErrRefreshRaced
+	}
+	if err := s.store.RevokeFamily(ctx, rt.FamilyID, "reuse", now, rt.FamilyExpiresAt); err != nil {
+		return err
+	}
+	return errSession
 }
 
 // End revokes the family of raw (logout). An unknown or expired token ends

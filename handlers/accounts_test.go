@@ -1,12 +1,15 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -242,4 +245,238 @@ func TestDevMailbox_OffByDefault(t *testing.T) {
 	if len(got) != 1 || got[0].To != "amina@example.org" || !strings.Contains(got[0].Body, testPublicURL+"/verify-email?token=") {
 		t.Fatalf("mailbox = %+v", got)
 	}
+}
+
+// loginFrom tries to sign in from the connection's address remote, with
+// headers.
+func (s *testServer) loginFrom(t *testing.T, remote, email, password string, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", jsonBody(fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)))
+	req.RemoteAddr = remote
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.engine.ServeHTTP(rec, req)
+	return rec
+}
+
+const wrongPassword = "wrong password guess"
+
+func TestLogin_ClientLimitCountsEveryAttempt(t *testing.T) {
+	s := newServer(t, func(c *handlersConfig) { c.RateLimits.Login = rate(3, time.Hour) })
+	s.createUser(t, "known@example.org")
+	s.login(t, "known@example.org", testPassword)
+	for _, email := range []string{"a@example.org", "b@example.org"} {
+		wantProblem(t, s.do(t, http.MethodPost, "/api/v1/auth/login", jsonBody(fmt.Sprintf(`{"email":%q,"password":%q}`, email, wrongPassword))),
+			http.StatusUnauthorized, "unauthorized")
+	}
+	rec := s.do(t, http.MethodPost, "/api/v1/auth/login", jsonBody(fmt.Sprintf(`{"email":"known@example.org","password":%q}`, testPassword)))
+	wantProblem(t, rec, http.StatusTooManyRequests, "rate-limited")
+	if ra := rec.Header().Get("Retry-After"); ra == "" || ra == "0" {
+		t.Fatalf("Retry-After = %q", ra)
+	}
+}
+
+func TestLogin_AccountLimitCountsOnlyFailuresFromAnyClient(t *testing.T) {
+	s := newServer(t, func(c *handlersConfig) {
+		c.RateLimits.Login = rate(3, time.Hour)
+		c.TrustedProxies = []string{"192.0.2.0/24"}
+	})
+	s.createUser(t, "admin@example.org", models.RoleAdmin)
+	s.createUser(t, "other@example.org")
+	client := 0
+	from := func(email, password string) *httptest.ResponseRecorder {
+		client++
+		return s.loginFrom(t, "192.0.2.1:1234", email, password, "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", client))
+	}
+	// Sign-ins that succeed never use the account's limit up.
+	for i := range 5 {
+		if rec := from("admin@example.org", testPassword); rec.Code != http.StatusOK {
+			t.Fatalf("sign-in %d: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	// Failures do, whichever client they come from.
+	for i := range 3 {
+		if rec := from("ADMIN@example.org", wrongPassword); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	wantProblem(t, from("admin@example.org", wrongPassword), http.StatusTooManyRequests, "rate-limited")
+	// While the failures last, the right password waits too.
+	rec := from("admin@example.org", testPassword)
+	wantProblem(t, rec, http.StatusTooManyRequests, "rate-limited")
+	if ra := rec.Header().Get("Retry-After"); ra == "" || ra == "0" {
+		t.Fatalf("Retry-After = %q", ra)
+	}
+	// Another account is not affected.
+	if rec := from("other@example.org", testPassword); rec.Code != http.StatusOK {
+		t.Fatalf("another account was limited: %d %s", rec.Code, rec.Body)
+	}
+	// Unknown emails count alike, so a 429 does not tell which exist.
+	for range 3 {
+		from("nobody@example.org", wrongPassword)
+	}
+	wantProblem(t, from("nobody@example.org", wrongPassword), http.StatusTooManyRequests, "rate-limited")
+}
+
+func TestLogin_ForwardedForFromUntrustedClientsIsIgnored(t *testing.T) {
+	s := newServer(t, func(c *handlersConfig) { c.RateLimits.Login = rate(3, time.Hour) })
+	for i := range 3 {
+		rec := s.loginFrom(t, "192.0.2.1:1234", fmt.Sprintf("u%d@example.org", i), wrongPassword, "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+		if rec.Code != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d", i+1, rec.Code)
+		}
+	}
+	wantProblem(t, s.loginFrom(t, "192.0.2.1:1234", "u9@example.org", wrongPassword, "X-Forwarded-For", "203.0.113.9"),
+		http.StatusTooManyRequests, "rate-limited")
+}
+
+func TestLogin_IPv6ClientsLimitedByTheirSlash64(t *testing.T) {
+	s := newServer(t, func(c *handlersConfig) { c.RateLimits.Login = rate(3, time.Hour) })
+	for i, addr := range []string{"2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff:ffff:ffff:fffe"} {
+		if rec := s.loginFrom(t, "["+addr+"]:1234", fmt.Sprintf("u%d@example.org", i), wrongPassword); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d", i+1, rec.Code)
+		}
+	}
+	wantProblem(t, s.loginFrom(t, "[2001:db8:1:2::99]:1234", "u9@example.org", wrongPassword), http.StatusTooManyRequests, "rate-limited")
+	if rec := s.loginFrom(t, "[2001:db8:1:3::1]:1234", "u9@example.org", wrongPassword); rec.Code != http.StatusUnauthorized {
+		t.Fatalf("another /64 was limited: %d", rec.Code)
+	}
+}
+
+func TestRegister_TrimsNamesAndRefusesBlankOrMultiLine(t *testing.T) {
+	s := newServer(t)
+	body := func(email, name, org string) *bytes.Reader {
+		b, err := json.Marshal(map[string]string{"email": email, "password": testPassword, "name": name, "organization": org,
+			"stakeholder_type": "academia", "country": "SN"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bytes.NewReader(b)
+	}
+	for _, tc := range []struct {
+		name, user, org, field string
+	}{
+		{"blank name", "   ", "Digital Sahel", "name"},
+		{"blank organization", "Amina", " \t ", "organization"},
+		{"name over two lines", "Amina\nDiallo", "Digital Sahel", "name"},
+		{"organization with a tab", "Amina", "Digital\tSahel", "organization"},
+		{"name with a control character", "Amina\u0007", "Digital Sahel", "name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := wantProblem(t, s.do(t, http.MethodPost, "/api/v1/auth/register", body("amina@example.org", tc.user, tc.org)),
+				http.StatusUnprocessableEntity, "validation")
+			if len(p.Errors) != 1 || p.Errors[0].Field != tc.field {
+				t.Fatalf("errors = %+v, want one for %s", p.Errors, tc.field)
+			}
+		})
+	}
+	rec := s.do(t, http.MethodPost, "/api/v1/auth/register", body("  amina@example.org ", "  Amina Diallo ", " Digital Sahel  "))
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("register: %d %s", rec.Code, rec.Body)
+	}
+	u := decode[models.User](t, rec)
+	if u.Email != "amina@example.org" || u.Name != "Amina Diallo" || u.Organization != "Digital Sahel" {
+		t.Fatalf("stored untrimmed: %+v", u)
+	}
+	if u.CreatedAt.IsZero() || !u.UpdatedAt.Equal(u.CreatedAt) {
+		t.Fatalf("created_at %v, updated_at %v: want both set and equal", u.CreatedAt, u.UpdatedAt)
+	}
+}
+
+func TestPatchMe_TrimsNamesAndRefusesBlankOrMultiLine(t *testing.T) {
+	s := newServer(t)
+	s.createUser(t, "amina@example.org")
+	tok := s.login(t, "amina@example.org", testPassword).AccessToken
+	for _, tc := range []struct{ name, body, field string }{
+		{"blank name", `{"name":"   "}`, "name"},
+		{"blank organization", `{"organization":"\t"}`, "organization"},
+		{"name over two lines", `{"name":"Amina\nDiallo"}`, "name"},
+		{"organization with a carriage return", `{"organization":"Digital\rSahel"}`, "organization"},
+		{"name with a line separator", `{"name":"Amina\u2028Diallo"}`, "name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := wantProblem(t, s.do(t, http.MethodPatch, "/api/v1/me", jsonBody(tc.body), bearer(tok)...),
+				http.StatusUnprocessableEntity, "validation")
+			if len(p.Errors) != 1 || p.Errors[0].Field != tc.field {
+				t.Fatalf("errors = %+v, want one for %s", p.Errors, tc.field)
+			}
+		})
+	}
+	rec := s.do(t, http.MethodPatch, "/api/v1/me", jsonBody(`{"name":"  Amina Diallo  ","organization":" Sahel Connect "}`), bearer(tok)...)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("patch: %d %s", rec.Code, rec.Body)
+	}
+	if me := decode[models.User](t, rec); me.Name != "Amina Diallo" || me.Organization != "Sahel Connect" || me.Version != 2 {
+		t.Fatalf("profile = %+v", me)
+	}
+}
+
+func TestForgotPassword_BackgroundWorkIsCounted(t *testing.T) {
+	var background sync.WaitGroup
+	s := newServer(t, func(c *handlersConfig) { c.Background = &background })
+	s.createUser(t, "known@example.org")
+	if rec := s.do(t, http.MethodPost, "/api/v1/auth/password/forgot", jsonBody(`{"email":"known@example.org"}`)); rec.Code != http.StatusAccepted {
+		t.Fatalf("forgot: %d", rec.Code)
+	}
+	background.Wait()
+	// Once the background is done, the mail is in the outbox: a server
+	// that stops now loses nothing.
+	mails, err := s.store.RecentMails(context.Background(), 10)
+	if err != nil || len(mails) != 1 || mails[0].To != "known@example.org" {
+		t.Fatalf("outbox after the background finished: %+v, %v", mails, err)
+	}
+}
+
+func TestResetPassword_EarlierLinksDieWithTheReset(t *testing.T) {
+	var background sync.WaitGroup
+	s := newServer(t, func(c *handlersConfig) { c.Background = &background })
+	s.createUser(t, "amina@example.org")
+	var links []string
+	for range 2 {
+		s.do(t, http.MethodPost, "/api/v1/auth/password/forgot", jsonBody(`{"email":"amina@example.org"}`))
+		background.Wait()
+		_, token := s.mailTo(t, "amina@example.org", "Reset")
+		links = append(links, token)
+	}
+	if links[0] == links[1] {
+		t.Fatal("both mails carry one link")
+	}
+	reset := func(token, password string) *httptest.ResponseRecorder {
+		return s.do(t, http.MethodPost, "/api/v1/auth/password/reset", jsonBody(fmt.Sprintf(`{"token":%q,"password":%q}`, token, password)))
+	}
+	if rec := reset(links[1], "the newest passphrase"); rec.Code != http.StatusNoContent {
+		t.Fatalf("reset with the second link: %d %s", rec.Code, rec.Body)
+	}
+	wantProblem(t, reset(links[0], "a passphrase of the thief"), http.StatusUnprocessableEntity, "validation")
+	s.login(t, "amina@example.org", "the newest passphrase")
+}
+
+func TestAdminUsers_EmptyPatchChangesNothing(t *testing.T) {
+	s := newServer(t)
+	s.createUser(t, "admin@example.org", models.RoleAdmin)
+	target := s.createUser(t, "expert@example.org")
+	tok := s.login(t, "admin@example.org", testPassword).AccessToken
+	rec := s.do(t, http.MethodPatch, "/api/v1/admin/users/"+target.ID, jsonBody(`{}`), append(bearer(tok), "If-Match", `"1"`)...)
+	if rec.Code != http.StatusOK || rec.Header().Get("ETag") != `"1"` || decode[models.User](t, rec).Version != 1 {
+		t.Fatalf("empty patch: %d ETag %s %s", rec.Code, rec.Header().Get("ETag"), rec.Body)
+	}
+	rec = s.do(t, http.MethodPatch, "/api/v1/admin/users/"+target.ID, jsonBody(`{"roles":["reviewer"]}`), append(bearer(tok), "If-Match", `"1"`)...)
+	if rec.Code != http.StatusOK || rec.Header().Get("ETag") != `"2"` {
+		t.Fatalf("grant after the empty patch: %d ETag %s %s", rec.Code, rec.Header().Get("ETag"), rec.Body)
+	}
+	// The answer is the account as stored after exactly this change.
+	got := decode[models.User](t, rec)
+	stored, err := s.store.UserByID(context.Background(), target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 2 || fmt.Sprint(got.Roles) != "[reviewer]" ||
+		got.Version != stored.Version || fmt.Sprint(got.Roles) != fmt.Sprint(stored.Roles) || !got.UpdatedAt.Equal(stored.UpdatedAt) {
+		t.Fatalf("answer %+v, stored %+v", got, stored)
+	}
+	wantProblem(t, s.do(t, http.MethodPatch, "/api/v1/admin/users/"+target.ID, jsonBody(`{}`), append(bearer(tok), "If-Match", `"1"`)...),
+		http.StatusPreconditionFailed, "precondition-failed")
 }

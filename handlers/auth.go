@@ -18,14 +18,21 @@ const refreshCookie = "wsis_refresh"
 type registerRequest struct {
 	Email           string                 `json:"email" validate:"required,email,max=254"`
 	Password        string                 `json:"password" validate:"required,password"`
-	Name            string                 `json:"name" validate:"required,max=200"`
-	Organization    string                 `json:"organization" validate:"required,max=200"`
+	Name            string                 `json:"name" validate:"required,max=200,singleline"`
+	Organization    string                 `json:"organization" validate:"required,max=200,singleline"`
 	StakeholderType models.StakeholderType `json:"stakeholder_type" validate:"required,stakeholder_type"`
 	Country         string                 `json:"country" validate:"required,country"`
 }
 
+// normalize trims the email, name and organization, so that a blank name is
+// missing and the stored values are the validated ones.
+func (r *registerRequest) normalize() {
+	r.Email, r.Name, r.Organization = strings.TrimSpace(r.Email), strings.TrimSpace(r.Name), strings.TrimSpace(r.Organization)
+}
+
 // register creates an account and mails a verification link. Anyone may
-// call it; a taken email is 409.
+// call it; a taken email is 409 (which tells that the email has an
+// account: registration is rate limited per client to keep that slow).
 func (s *server) register(c *gin.Context) {
 	var req registerRequest
 	if !bindJSON(c, &req) {
@@ -41,8 +48,7 @@ func (s *server) register(c *gin.Context) {
 		return
 	}
 	user, err := s.store.CreateUser(ctx, models.User{
-		Email: strings.TrimSpace(req.Email), Name: strings.TrimSpace(req.Name),
-		Organization: strings.TrimSpace(req.Organization), StakeholderType: req.StakeholderType,
+		Email: req.Email, Name: req.Name, Organization: req.Organization, StakeholderType: req.StakeholderType,
 		Country: req.Country, CreatedAt: s.clock.Now(),
 	}, hash)
 	if err != nil {
@@ -122,19 +128,22 @@ var errBadLogin = models.WithDetail(models.ErrUnauthorized, "the email or the pa
 
 // login checks an email and password and starts a session. Unknown emails
 // cost the same hashing time as known ones and get the same answer as a
-// wrong password.
+// wrong password, and count alike against the account's limit, which only
+// failures spend; the client's limit counts every attempt.
 func (s *server) login(c *gin.Context) {
 	var req loginRequest
 	if !bindJSON(c, &req) {
 		return
 	}
-	if !s.limits.login.allow(c, models.NormalizeEmail(req.Email)) {
+	account := models.NormalizeEmail(req.Email)
+	if !s.limits.login.allowFailures(c, account) {
 		return
 	}
 	ctx := c.Request.Context()
 	user, hash, err := s.store.UserCredentials(ctx, req.Email)
 	if errors.Is(err, models.ErrNotFound) {
 		s.hasher.SpendEqualTime(ctx, req.Password)
+		s.limits.login.failed(account)
 		respondError(c, errBadLogin)
 		return
 	}
@@ -148,6 +157,7 @@ func (s *server) login(c *gin.Context) {
 		return
 	}
 	if !ok {
+		s.limits.login.failed(account)
 		respondError(c, errBadLogin)
 		return
 	}
@@ -168,7 +178,9 @@ type refreshRequest struct {
 }
 
 // refresh rotates a refresh token, from the body or the cookie, and issues a
-// new access token.
+// new access token. A refused token's cookie is cleared, except when a
+// concurrent refresh of the same token has just won: its answer carries the
+// session's next token, which this answer must not clear.
 func (s *server) refresh(c *gin.Context) {
 	raw, ok := s.refreshToken(c)
 	if !ok || !s.limits.refresh.allow(c, "") {
@@ -176,7 +188,7 @@ func (s *server) refresh(c *gin.Context) {
 	}
 	user, next, rt, err := s.sessions.Rotate(c.Request.Context(), raw)
 	if err != nil {
-		if errors.Is(err, models.ErrUnauthorized) {
+		if errors.Is(err, models.ErrUnauthorized) && !errors.Is(err, auth.ErrRefreshRaced) {
 			clearRefreshCookie(c)
 		}
 		respondError(c, err)
@@ -186,7 +198,8 @@ func (s *server) refresh(c *gin.Context) {
 }
 
 // logout revokes the session of the refresh token, from the body or the
-// cookie. It always answers 204.
+// cookie, and answers 204, whether or not the token was still live. Without
+// a token it answers 401.
 func (s *server) logout(c *gin.Context) {
 	raw, ok := s.refreshToken(c)
 	if !ok {
@@ -243,7 +256,8 @@ type forgotRequest struct {
 
 // forgotPassword mails a reset link when the email belongs to an active
 // account. It answers 202 at once in every case, before looking, so neither
-// the answer nor its timing tells whether the account exists.
+// the answer nor its timing tells whether the account exists; the look-up
+// and the mail run in the background that Config.Background counts.
 func (s *server) forgotPassword(c *gin.Context) {
 	var req forgotRequest
 	if !bindJSON(c, &req) {
@@ -253,7 +267,7 @@ func (s *server) forgotPassword(c *gin.Context) {
 		return
 	}
 	log := logger(c)
-	go func() {
+	s.bg.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		user, _, err := s.store.UserCredentials(ctx, req.Email)
@@ -263,7 +277,7 @@ func (s *server) forgotPassword(c *gin.Context) {
 		if err != nil && !errors.Is(err, models.ErrNotFound) {
 			log.ErrorContext(ctx, "password reset mail not queued", "err", err)
 		}
-	}()
+	})
 	c.Status(http.StatusAccepted)
 }
 

@@ -206,7 +206,7 @@ func TestCatalogue_TextSearchIsRankedAndPlain(t *testing.T) {
 		s.do(t, http.MethodPost, "/api/v1/projects/"+p.ID+"/submit", nil, bearer(tok)...)
 		s.do(t, http.MethodPost, "/api/v1/admin/projects/"+p.ID+"/publish", nil, bearer(adminTok)...)
 	}
-	page := s.catalogue(t, "q="+url.QueryEscape("telemedicine drones"))
+	page := s.catalogue(t, "q="+url.QueryEscape("telemedicine drones island clinics"))
 	if len(page.Items) == 0 || page.Items[0].Title != "Telemedicine drones for island clinics" {
 		t.Fatalf("best match is not first: %+v", titles(page.Items))
 	}

@@ -13,10 +13,17 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
+// normalizer is a request type that tidies its decoded fields (trims
+// names) so that validation sees what will be stored.
+type normalizer interface {
+	normalize()
+}
+
 // decodeJSON reads the request body into dst strictly: JSON only, no unknown
-// fields, no trailing data, at most maxBodyBytes; then validates dst.
-// Malformed input is a 400, an oversized body 413, a wrong media type 415 and
-// a failed rule 422 listing each field by its JSON name.
+// fields, exactly one JSON value and nothing after it, at most maxBodyBytes;
+// then normalizes dst when it is a normalizer, and validates it. Malformed
+// input is a 400, an oversized body 413, a wrong media type 415 and a failed
+// rule 422 listing each field by its JSON name.
 func decodeJSON(c *gin.Context, dst any) error {
 	if ct := c.GetHeader("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -42,8 +49,13 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		return badRequest(describeJSONError(err))
 	}
-	if dec.More() {
+	// More would let a stray '}' or ']' through; only the end of the body
+	// may follow the value.
+	if err := dec.Decode(&json.RawMessage{}); !errors.Is(err, io.EOF) {
 		return badRequest("the request body holds data after the JSON value")
+	}
+	if n, ok := dst.(normalizer); ok {
+		n.normalize()
 	}
 	return validateStruct(dst)
 }

@@ -80,6 +80,15 @@ func TestErrors_ProblemShapes(t *testing.T) {
 	t.Run("trailing data is 400", func(t *testing.T) {
 		wantProblem(t, s.do(t, http.MethodPost, "/api/v1/test/echo", strings.NewReader(validEcho+validEcho)), http.StatusBadRequest, "bad-request")
 	})
+	t.Run("a stray closing brace after the value is 400", func(t *testing.T) {
+		wantProblem(t, s.do(t, http.MethodPost, "/api/v1/test/echo", strings.NewReader(validEcho+"}")), http.StatusBadRequest, "bad-request")
+		wantProblem(t, s.do(t, http.MethodPost, "/api/v1/test/echo", strings.NewReader(`{"title":"x"}}`)), http.StatusBadRequest, "bad-request")
+	})
+	t.Run("whitespace after the value is fine", func(t *testing.T) {
+		if rec := s.do(t, http.MethodPost, "/api/v1/test/echo", strings.NewReader(validEcho+"\n\t ")); rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	})
 	t.Run("empty body is 400", func(t *testing.T) {
 		wantProblem(t, s.do(t, http.MethodPost, "/api/v1/test/echo", strings.NewReader("")), http.StatusBadRequest, "bad-request")
 	})

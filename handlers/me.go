@@ -18,10 +18,20 @@ func (s *server) getMe(c *gin.Context) {
 }
 
 type patchMeRequest struct {
-	Name            *string                 `json:"name" validate:"omitempty,min=1,max=200"`
-	Organization    *string                 `json:"organization" validate:"omitempty,min=1,max=200"`
+	Name            *string                 `json:"name" validate:"omitempty,min=1,max=200,singleline"`
+	Organization    *string                 `json:"organization" validate:"omitempty,min=1,max=200,singleline"`
 	StakeholderType *models.StakeholderType `json:"stakeholder_type" validate:"omitempty,stakeholder_type"`
 	Country         *string                 `json:"country" validate:"omitempty,country"`
+}
+
+// normalize trims the name and organization, so that a blank one is empty
+// and refused.
+func (r *patchMeRequest) normalize() {
+	for _, p := range []*string{r.Name, r.Organization} {
+		if p != nil {
+			*p = strings.TrimSpace(*p)
+		}
+	}
 }
 
 // patchMe changes the fields of the user's profile that a user may change;
@@ -36,15 +46,8 @@ func (s *server) patchMe(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	trim := func(p *string) *string {
-		if p == nil {
-			return nil
-		}
-		t := strings.TrimSpace(*p)
-		return &t
-	}
 	user, err := s.store.UpdateProfile(c.Request.Context(), currentUser(c).ID, version, store.ProfilePatch{
-		Name: trim(req.Name), Organization: trim(req.Organization), StakeholderType: req.StakeholderType, Country: req.Country,
+		Name: req.Name, Organization: req.Organization, StakeholderType: req.StakeholderType, Country: req.Country,
 	}, s.clock.Now())
 	if err != nil {
 		respondError(c, err)

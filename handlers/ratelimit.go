@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,8 +39,11 @@ func ParseRate(s string) (Rate, error) {
 func (r Rate) String() string { return fmt.Sprintf("%d/%s", r.Events, r.Per) }
 
 // RateLimits are the abuse limits of the endpoints that take credentials or
-// send mail; each applies per client IP and, where the request names an
-// account, per account.
+// send mail; each applies per client (an IPv4 address, or an IPv6 /64, which
+// one subscriber typically holds whole) and, where the request names an
+// account, per account. Login spends the client's limit on every attempt but
+// the account's only on a failed one, so a user's own sign-ins never use it
+// up; while failures have exhausted it, even the right password is refused.
 type RateLimits struct {
 	Login, Register, Refresh, Forgot Rate
 }
@@ -72,11 +76,46 @@ func newKeyedLimiter(r Rate) *keyedLimiter {
 }
 
 // take spends one event for key and returns how long to wait when there is
-// none left.
+// none left; then nothing is spent.
 func (l *keyedLimiter) take(key string) (time.Duration, bool) {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	r := l.bucket(key, now).lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d, false
+	}
+	return 0, true
+}
+
+// peek reports whether key has an event left, and how long to wait when it
+// has not, without spending one.
+func (l *keyedLimiter) peek(key string) (time.Duration, bool) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim := l.bucket(key, now).lim
+	tokens := lim.TokensAt(now)
+	if tokens >= 1 {
+		return 0, true
+	}
+	return time.Duration((1 - tokens) / float64(lim.Limit()) * float64(time.Second)), false
+}
+
+// spend spends one event for key even when there is none left, so that
+// concurrent spenders who all passed peek push the next allowed event
+// further out instead of going unpunished.
+func (l *keyedLimiter) spend(key string) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.bucket(key, now).lim.ReserveN(now, 1)
+}
+
+// bucket returns key's bucket, made on first use, after dropping the buckets
+// idle long enough to have refilled. The caller holds l.mu.
+func (l *keyedLimiter) bucket(key string, now time.Time) *bucket {
 	if now.Sub(l.sweptAt) > l.rate.Per {
 		for k, b := range l.buckets {
 			if now.Sub(b.seen) > l.rate.Per {
@@ -91,35 +130,64 @@ func (l *keyedLimiter) take(key string) (time.Duration, bool) {
 		l.buckets[key] = b
 	}
 	b.seen = now
-	r := b.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return d, false
-	}
-	return 0, true
+	return b
 }
 
-// limiter is one endpoint's pair of limits: per client IP and per account.
+// limiter is one endpoint's pair of limits: per client and per account.
 type limiter struct {
-	byIP, byAccount *keyedLimiter
+	byClient, byAccount *keyedLimiter
 }
 
 func newLimiter(r Rate) *limiter {
-	return &limiter{byIP: newKeyedLimiter(r), byAccount: newKeyedLimiter(r)}
+	return &limiter{byClient: newKeyedLimiter(r), byAccount: newKeyedLimiter(r)}
 }
 
-// allow spends one event of the client's IP and, when account is not empty,
-// of the account. It answers 429 with Retry-After and returns false when
+// allow spends one event of the client and, when account is not empty, of
+// the account. It answers 429 with Retry-After and returns false when
 // either is exhausted.
 func (l *limiter) allow(c *gin.Context, account string) bool {
-	wait, ok := l.byIP.take(c.ClientIP())
+	wait, ok := l.byClient.take(clientKey(c))
 	if ok && account != "" {
 		wait, ok = l.byAccount.take(account)
 	}
+	return ok || tooMany(c, wait)
+}
+
+// allowFailures spends one event of the client and checks, without spending
+// one, that the account has an event left for a failure. It answers 429
+// with Retry-After and returns false when either is exhausted. The caller
+// reports each failure with failed.
+func (l *limiter) allowFailures(c *gin.Context, account string) bool {
+	wait, ok := l.byClient.take(clientKey(c))
 	if ok {
-		return true
+		wait, ok = l.byAccount.peek(account)
 	}
+	return ok || tooMany(c, wait)
+}
+
+// failed spends one event of the account for a failed attempt.
+func (l *limiter) failed(account string) { l.byAccount.spend(account) }
+
+func tooMany(c *gin.Context, wait time.Duration) bool {
 	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	respondError(c, models.WithDetail(models.ErrRateLimited, "too many attempts; try again later"))
 	return false
+}
+
+// clientKey is the client's rate-limit key: its IP as gin resolves it
+// through the trusted proxies, or for IPv6 the /64 it belongs to, since one
+// subscriber holds a whole /64 and could otherwise use a new address for
+// every request.
+func clientKey(c *gin.Context) string {
+	ip := c.ClientIP()
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	addr = addr.Unmap()
+	if addr.Is4() {
+		return addr.String()
+	}
+	p, _ := addr.WithZone("").Prefix(64)
+	return p.String()
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -47,6 +48,11 @@ type Config struct {
 	RateLimits RateLimits
 	// Registry receives the platform's metrics; nil makes a new one.
 	Registry *prometheus.Registry
+	// Background, when set, counts the work a request starts and does not
+	// wait for (queueing a password-reset mail). Whoever stops the server
+	// waits for it after the HTTP server has shut down and before closing
+	// the store, so that no such work is cut off.
+	Background *sync.WaitGroup
 }
 
 // server holds the dependencies every handler shares.
@@ -62,6 +68,7 @@ type server struct {
 	publicURL string
 	mailboxOn bool
 	registry  *prometheus.Registry
+	bg        *sync.WaitGroup
 	limits    struct{ login, register, refresh, forgot *limiter }
 }
 
@@ -77,13 +84,16 @@ func New(cfg Config) (*gin.Engine, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = models.SystemClock{}
 	}
+	if cfg.Background == nil {
+		cfg.Background = &sync.WaitGroup{}
+	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	s := &server{store: cfg.Store, search: cfg.Search, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
 		sessions: auth.NewSessions(cfg.Store, cfg.Clock), log: cfg.Logger, clock: cfg.Clock,
-		publicURL: cfg.PublicURL, mailboxOn: cfg.DevMailbox, registry: cfg.Registry}
+		publicURL: cfg.PublicURL, mailboxOn: cfg.DevMailbox, registry: cfg.Registry, bg: cfg.Background}
 	limits := withDefaults(cfg.RateLimits)
 	s.limits.login, s.limits.register = newLimiter(limits.Login), newLimiter(limits.Register)
 	s.limits.refresh, s.limits.forgot = newLimiter(limits.Refresh), newLimiter(limits.Forgot)

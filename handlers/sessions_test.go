@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/models"
 )
 
@@ -60,6 +62,12 @@ func TestAccessToken_ForgedTokensRefused(t *testing.T) {
 	if rec := s.do(t, http.MethodGet, "/api/v1/me", nil, bearer(sign(claims(nil), nil))...); rec.Code != http.StatusOK {
 		t.Fatalf("the forging helper makes bad tokens even when nothing is wrong: %d", rec.Code)
 	}
+	// A long token under the cap is accepted, so the oversized one below is
+	// refused for its length alone.
+	long := sign(claims(func(c jwt.MapClaims) { c["jti"] = strings.Repeat("j", auth.MaxTokenBytes/2) }), nil)
+	if rec := s.do(t, http.MethodGet, "/api/v1/me", nil, bearer(long)...); len(long) > auth.MaxTokenBytes || rec.Code != http.StatusOK {
+		t.Fatalf("a validly signed token of %d bytes was refused: %d", len(long), rec.Code)
+	}
 
 	parts := strings.Split(good.AccessToken, ".")
 	payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
@@ -89,7 +97,7 @@ func TestAccessToken_ForgedTokensRefused(t *testing.T) {
 		"not an access token typ":   sign(claims(nil), map[string]any{"typ": "JWT"}),
 		"unknown kid":               sign(claims(nil), map[string]any{"kid": "k-unknown"}),
 		"refresh token as access":   good.RefreshToken,
-		"oversized":                 good.AccessToken + strings.Repeat("A", 5000),
+		"oversized":                 sign(claims(func(c jwt.MapClaims) { c["jti"] = strings.Repeat("j", auth.MaxTokenBytes) }), nil),
 		"garbage":                   "not.a.token",
 		"old session version":       sign(claims(func(c jwt.MapClaims) { c["sv"] = 7 }), nil),
 		"subject of no user":        sign(claims(func(c jwt.MapClaims) { c["sub"] = "000000000000000000000000" }), nil),
@@ -140,30 +148,41 @@ func TestRefresh_ConcurrentUsesExactlyOneWins(t *testing.T) {
 	tok := s.login(t, "amina@example.org", testPassword)
 	const n = 20
 	var wg sync.WaitGroup
-	codes := make(chan int, n)
+	answers := make(chan *httptest.ResponseRecorder, n)
 	start := make(chan struct{})
 	for range n {
 		wg.Go(func() {
 			<-start
-			codes <- s.refresh(t, tok.RefreshToken).Code
+			answers <- s.refresh(t, tok.RefreshToken)
 		})
 	}
 	close(start)
 	wg.Wait()
-	close(codes)
-	ok, refused := 0, 0
-	for c := range codes {
-		switch c {
+	close(answers)
+	var won []tokens
+	refused := 0
+	for rec := range answers {
+		switch rec.Code {
 		case http.StatusOK:
-			ok++
+			won = append(won, decode[tokens](t, rec))
 		case http.StatusUnauthorized:
 			refused++
+			// The losers must not clear the cookie the winner's answer set.
+			for _, c := range rec.Result().Cookies() {
+				if c.Name == "wsis_refresh" {
+					t.Errorf("a losing refresh sets the cookie: %+v", c)
+				}
+			}
 		default:
-			t.Errorf("unexpected status %d", c)
+			t.Errorf("unexpected status %d", rec.Code)
 		}
 	}
-	if ok != 1 || refused != n-1 {
-		t.Fatalf("%d succeeded, %d refused; want exactly 1 and %d", ok, refused, n-1)
+	if len(won) != 1 || refused != n-1 {
+		t.Fatalf("%d succeeded, %d refused; want exactly 1 and %d", len(won), refused, n-1)
+	}
+	// The losers ended nothing: the session goes on with the winner's token.
+	if rec := s.refresh(t, won[0].RefreshToken); rec.Code != http.StatusOK {
+		t.Fatalf("the winner's new refresh token was refused: %d %s", rec.Code, rec.Body)
 	}
 }
 
@@ -181,9 +200,20 @@ func TestRefresh_RotatesAndReuseRevokesTheFamily(t *testing.T) {
 	if second.RefreshToken == first.RefreshToken || second.AccessToken == "" {
 		t.Fatal("refresh did not rotate the token")
 	}
-	// The first token is replayed, as a thief would: the whole family ends.
+	// Within the grace a replay is refused but taken for a racing client:
+	// the family lives on.
 	wantProblem(t, s.refresh(t, first.RefreshToken), http.StatusUnauthorized, "unauthorized")
+	rec = s.refresh(t, second.RefreshToken)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("a replay within the grace ended the session: %d", rec.Code)
+	}
+	third := decode[tokens](t, rec)
+
+	// After the grace the spent token is replayed, as a thief would: the
+	// whole family ends.
+	s.clock.Advance(auth.RefreshReuseGrace)
 	wantProblem(t, s.refresh(t, second.RefreshToken), http.StatusUnauthorized, "unauthorized")
+	wantProblem(t, s.refresh(t, third.RefreshToken), http.StatusUnauthorized, "unauthorized")
 	// The other device's session is untouched.
 	if rec := s.refresh(t, other.RefreshToken); rec.Code != http.StatusOK {
 		t.Fatalf("another family was revoked too: %d", rec.Code)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-playground/validator/v10"
 
@@ -54,6 +55,11 @@ func newValidator() *validator.Validate {
 		"maxwords": func(fl validator.FieldLevel) bool {
 			n, err := strconv.Atoi(fl.Param())
 			return err == nil && models.WordCount(fl.Field().String()) <= n
+		},
+		"singleline": func(fl validator.FieldLevel) bool {
+			return !strings.ContainsFunc(fl.Field().String(), func(r rune) bool {
+				return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+			})
 		},
 		"date": func(fl validator.FieldLevel) bool {
 			_, err := time.Parse(time.DateOnly, fl.Field().String())
@@ -147,6 +153,8 @@ func message(fe validator.FieldError) string {
 		return "must have at least " + p + " words"
 	case "maxwords":
 		return "must have at most " + p + " words"
+	case "singleline":
+		return "must be one line, without tabs or other control characters"
 	case "date":
 		return "must be a date YYYY-MM-DD"
 	case "not_before_start":

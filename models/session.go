@@ -24,12 +24,15 @@ type RefreshToken struct {
 }
 
 // ActionToken is the stored form of a one-use emailed token (email
-// verification, password reset): only its SHA-256 is kept.
+// verification, password reset): only its SHA-256 is kept. It is bound to
+// the SessionVersion its user had when it was issued, and refused once the
+// user's version has moved on.
 type ActionToken struct {
-	Hash      string
-	Kind      string
-	UserID    string
-	ExpiresAt time.Time
+	Hash           string
+	Kind           string
+	UserID         string
+	SessionVersion int
+	ExpiresAt      time.Time
 }
 
 // The kinds of ActionToken.

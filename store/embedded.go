@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,16 +17,31 @@ import (
 )
 
 // Embedded is a FerretDB server running in this process on SQLite files, so
-// the platform runs with no database to install. Clients reach it over TCP on
-// the loopback interface with the ordinary MongoDB driver.
+// the platform runs with no database to install. It has no authentication,
+// so clients reach it over a Unix socket inside its private (0700)
+// directory, where no other local user can connect; only when that path is
+// too long for a socket does it listen on TCP loopback instead.
 type Embedded struct {
 	uri    string
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
+// socketName is the embedded server's Unix socket within its directory; the
+// driver takes a host ending in ".sock" for a socket path.
+const socketName = "ferretdb.sock"
+
+// maxSocketPath is the longest Unix socket path every platform accepts:
+// sun_path holds 104 bytes on macOS and the BSDs (108 on Linux), with room
+// for the terminating NUL.
+const maxSocketPath = 103
+
 // StartEmbedded starts FerretDB with its SQLite files in dir (created when
-// missing) and listens on a free loopback port. Only warnings and errors of
+// missing, and made private to the process's user) and listens on the Unix
+// socket dir/ferretdb.sock. When that path is longer than a socket path may
+// be, it listens on a free loopback port instead and logs a warning saying
+// why. A socket left by a process that died is replaced; one that a running
+// server still answers on is an error. Only warnings and errors of
 // FerretDB's own reach logger: it reports every failed command at warning
 // level, which the platform's own errors already cover.
 func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
@@ -36,8 +55,27 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("store: embedded database directory: %w", err)
 	}
+	// The files hold password hashes and signing keys, and the socket has
+	// no password: only the process's user may enter the directory.
+	if err := os.Chmod(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("store: embedded database directory: %w", err)
+	}
+	listener, uri := ferretdb.ListenerConfig{}, ""
+	socket := filepath.Join(abs, socketName)
+	if len(socket) <= maxSocketPath {
+		if err := removeStaleSocket(socket); err != nil {
+			return nil, err
+		}
+		listener.Unix = socket
+		uri = "mongodb://" + url.QueryEscape(socket) + "/"
+	} else {
+		logger.Warn("embedded database: listening on TCP loopback without authentication, so local users can "+
+			"connect to it, because the Unix socket path would be too long; choose a shorter WSIS_DATA_DIR",
+			"socket", socket, "bytes", len(socket), "max_bytes", maxSocketPath)
+		listener.TCP = "127.0.0.1:0"
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  listener,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + filepath.ToSlash(abs) + "/",
 		Logger:    slog.New(quietHandler{logger.Handler().WithAttrs([]slog.Attr{slog.String("component", "ferretdb")})}),
@@ -45,13 +83,41 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: start embedded database: %w", err)
 	}
+	if uri == "" {
+		uri = f.MongoDBURI()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Embedded{uri: f.MongoDBURI(), cancel: cancel, done: make(chan struct{})}
+	e := &Embedded{uri: uri, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(e.done)
 		_ = f.Run(ctx) // Run only returns nil, once ctx is cancelled.
 	}()
 	return e, nil
+}
+
+// removeStaleSocket removes the socket file at path when no server answers
+// on it (its process died without removing it), so that listening there
+// succeeds. A live socket means another process serves the same files.
+func removeStaleSocket(path string) error {
+	info, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: embedded database socket: %w", err)
+	}
+	if info.Mode()&fs.ModeSocket == 0 {
+		return fmt.Errorf("store: embedded database: %s is in the way of its socket", path)
+	}
+	conn, err := net.DialTimeout("unix", path, time.Second)
+	if err == nil {
+		_ = conn.Close()
+		return fmt.Errorf("store: embedded database: another process serves %s", path)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: embedded database: remove stale socket: %w", err)
+	}
+	return nil
 }
 
 // URI is the MongoDB connection string of the embedded server.

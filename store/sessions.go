@@ -92,6 +92,18 @@ func (s *Store) SpendRefreshToken(ctx context.Context, t models.RefreshToken, at
 	return mapErr("spend refresh token", err)
 }
 
+// RefreshTokenSpentAt returns when the refresh token with the hash was
+// spent. Returns ErrNotFound when it was not (or its record has expired).
+func (s *Store) RefreshTokenSpentAt(ctx context.Context, hash string) (time.Time, error) {
+	var d struct {
+		SpentAt time.Time `bson:"spent_at"`
+	}
+	if err := s.db.Collection(colRefreshSpent).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d); err != nil {
+		return time.Time{}, mapErr("find spent refresh token", err)
+	}
+	return d.SpentAt, nil
+}
+
 // RevokeFamily records that no token of the family may be used again. It is
 // idempotent; the record is kept until the family would have expired.
 func (s *Store) RevokeFamily(ctx context.Context, familyID, reason string, at, familyExpiresAt time.Time) error {
@@ -111,21 +123,32 @@ func (s *Store) FamilyRevoked(ctx context.Context, familyID string) (bool, error
 }
 
 type actionTokenDoc struct {
-	Hash      string    `bson:"_id"`
-	Kind      string    `bson:"kind"`
-	UserID    string    `bson:"user_id"`
-	ExpiresAt time.Time `bson:"expires_at"`
+	Hash           string    `bson:"_id"`
+	Kind           string    `bson:"kind"`
+	UserID         string    `bson:"user_id"`
+	SessionVersion int       `bson:"session_version"`
+	ExpiresAt      time.Time `bson:"expires_at"`
 }
 
-// InsertActionToken stores an emailed one-use token.
+// InsertActionToken stores an emailed one-use token. The token is bound to
+// its user's session version as the store holds it now (t.SessionVersion is
+// ignored), so that a password reset or a disabling after the link was sent
+// voids it. Returns ErrNotFound when the user does not exist.
 func (s *Store) InsertActionToken(ctx context.Context, t models.ActionToken) error {
-	_, err := s.db.Collection(colActionTokens).InsertOne(ctx, actionTokenDoc(t))
+	user, err := s.UserByID(ctx, t.UserID)
+	if err != nil {
+		return err
+	}
+	t.SessionVersion = user.SessionVersion
+	_, err = s.db.Collection(colActionTokens).InsertOne(ctx, actionTokenDoc(t))
 	return mapErr("insert action token", err)
 }
 
 // UseActionToken returns the unexpired token of the kind with the hash and
 // records its one use. Returns ErrNotFound for an unknown, expired or
-// wrong-kind token and ErrConflict for one used before.
+// wrong-kind token, and for one issued before its user's session version
+// moved on (a password reset or a disabling since); ErrConflict for one used
+// before.
 func (s *Store) UseActionToken(ctx context.Context, kind, hash string, now time.Time) (models.ActionToken, error) {
 	var d actionTokenDoc
 	if err := s.db.Collection(colActionTokens).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d); err != nil {
@@ -134,7 +157,14 @@ func (s *Store) UseActionToken(ctx context.Context, kind, hash string, now time.
 	if d.Kind != kind || !now.Before(d.ExpiresAt) {
 		return models.ActionToken{}, fmt.Errorf("store: use action token: %w", models.ErrNotFound)
 	}
-	_, err := s.db.Collection(colActionTokensSpent).InsertOne(ctx, bson.D{
+	user, err := s.UserByID(ctx, d.UserID)
+	if err != nil {
+		return models.ActionToken{}, err
+	}
+	if user.SessionVersion != d.SessionVersion {
+		return models.ActionToken{}, fmt.Errorf("store: use action token: superseded: %w", models.ErrNotFound)
+	}
+	_, err = s.db.Collection(colActionTokensSpent).InsertOne(ctx, bson.D{
 		{Key: "_id", Value: hash}, {Key: "used_at", Value: now}, {Key: "expires_at", Value: d.ExpiresAt},
 	})
 	if err != nil {

@@ -4,11 +4,18 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
@@ -109,5 +116,201 @@ func TestEnsureIndexes_ConflictingDefinitionFailsFast(t *testing.T) {
 	}
 	if err := store.EnsureProbeIndex(ctx, s, true, bson.D{{Key: "email", Value: -1}}); err == nil {
 		t.Fatal("an index redefined under the same name was accepted")
+	}
+}
+
+// shortTempDir returns a new directory whose path is short enough for a Unix
+// socket inside it, removed when the test ends.
+func shortTempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "wsis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
+}
+
+func ping(t *testing.T, uri string) {
+	t.Helper()
+	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(10 * time.Second))
+	if err != nil {
+		t.Fatalf("connect to %s: %v", uri, err)
+	}
+	defer client.Disconnect(context.Background())
+	if err := client.Ping(context.Background(), nil); err != nil {
+		t.Fatalf("ping %s: %v", uri, err)
+	}
+}
+
+func TestStartEmbedded_ListensOnASocketInAPrivateDirectory(t *testing.T) {
+	dir := filepath.Join(shortTempDir(t), "db +x")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e, err := store.StartEmbedded(dir, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Stop(context.Background())
+	if strings.Contains(e.URI(), "127.0.0.1") || !strings.HasSuffix(e.URI(), ".sock/") {
+		t.Fatalf("URI = %s, want a Unix socket", e.URI())
+	}
+	socket, err := os.Stat(filepath.Join(dir, "ferretdb.sock"))
+	if err != nil || socket.Mode()&fs.ModeSocket == 0 {
+		t.Fatalf("no socket in the directory: %v %v", socket, err)
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Fatalf("directory mode %v (%v), want 0700", info.Mode().Perm(), err)
+	}
+	ping(t, e.URI())
+	if _, err := store.StartEmbedded(dir, quiet()); err == nil {
+		t.Fatal("a second server started on the socket of a running one")
+	}
+}
+
+func TestStartEmbedded_ReplacesASocketLeftByADeadProcess(t *testing.T) {
+	dir := shortTempDir(t)
+	ln, err := net.Listen("unix", filepath.Join(dir, "ferretdb.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	_ = ln.Close()
+	e, err := store.StartEmbedded(dir, quiet())
+	if err != nil {
+		t.Fatalf("start over a stale socket: %v", err)
+	}
+	defer e.Stop(context.Background())
+	ping(t, e.URI())
+}
+
+func TestStartEmbedded_TooLongForASocketFallsBackToLoopbackWithAWarning(t *testing.T) {
+	dir := filepath.Join(shortTempDir(t), strings.Repeat("d", 100))
+	var logs strings.Builder
+	e, err := store.StartEmbedded(dir, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Stop(context.Background())
+	if !strings.HasPrefix(e.URI(), "mongodb://127.0.0.1:") {
+		t.Fatalf("URI = %s, want TCP loopback", e.URI())
+	}
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "too long") {
+		t.Fatalf("no warning saying why:\n%s", logs.String())
+	}
+	ping(t, e.URI())
+}
+
+func TestDeleteExpired_RemovesOnlyExpiredRecords(t *testing.T) {
+	s := storetest.Store(t)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	user, err := s.CreateUser(ctx, models.User{Email: "amina@example.org", CreatedAt: now}, "hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []struct {
+		name    string
+		expires time.Time
+	}{{"old", now.Add(-time.Hour)}, {"live", now.Add(time.Hour)}} {
+		rt := models.RefreshToken{Hash: "rt-" + r.name, FamilyID: "fam-" + r.name, UserID: user.ID,
+			CreatedAt: now.Add(-2 * time.Hour), ExpiresAt: r.expires, FamilyExpiresAt: r.expires}
+		if err := s.InsertRefreshToken(ctx, rt); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SpendRefreshToken(ctx, rt, now.Add(-2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RevokeFamily(ctx, rt.FamilyID, "logout", now.Add(-2*time.Hour), r.expires); err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{"spent", "unused"} {
+			at := models.ActionToken{Hash: "at-" + kind + "-" + r.name, Kind: models.ActionVerifyEmail, UserID: user.ID, ExpiresAt: r.expires}
+			if err := s.InsertActionToken(ctx, at); err != nil {
+				t.Fatal(err)
+			}
+			if kind == "spent" {
+				if _, err := s.UseActionToken(ctx, at.Kind, at.Hash, now.Add(-2*time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	collections := []string{"refresh_tokens", "refresh_spent", "refresh_revoked", "action_tokens", "action_tokens_spent"}
+	count := func(c string) int64 {
+		n, err := s.Database().Collection(c).CountDocuments(ctx, bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := map[string]int64{}
+	for _, c := range collections {
+		before[c] = count(c)
+	}
+
+	n, err := s.DeleteExpired(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 6 {
+		t.Errorf("DeleteExpired removed %d records, want 6", n)
+	}
+	for _, c := range collections {
+		var ids []struct {
+			ID string `bson:"_id"`
+		}
+		cur, err := s.Database().Collection(c).Find(ctx, bson.D{})
+		if err != nil || cur.All(ctx, &ids) != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			if strings.HasSuffix(id.ID, "-old") {
+				t.Errorf("%s: expired record %s kept", c, id.ID)
+			}
+		}
+		if want := before[c] / 2; int64(len(ids)) != want {
+			t.Errorf("%s: %d records left of %d, want %d", c, len(ids), before[c], want)
+		}
+	}
+	if _, err := s.RefreshToken(ctx, "rt-live"); err != nil {
+		t.Errorf("live refresh token: %v", err)
+	}
+	if _, err := s.RefreshTokenSpentAt(ctx, "rt-live"); err != nil {
+		t.Errorf("spent record of the live token: %v", err)
+	}
+	if revoked, err := s.FamilyRevoked(ctx, "fam-live"); err != nil || !revoked {
+		t.Errorf("revocation of the live family: %v %v", revoked, err)
+	}
+}
+
+func TestUseActionToken_RefusedOnceTheSessionVersionMovedOn(t *testing.T) {
+	s := storetest.Store(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	user, err := s.CreateUser(ctx, models.User{Email: "amina@example.org", CreatedAt: now}, "hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"first", "second"} {
+		if err := s.InsertActionToken(ctx, models.ActionToken{Hash: h, Kind: models.ActionResetPassword, UserID: user.ID, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.UseActionToken(ctx, models.ActionResetPassword, "second", now); err != nil {
+		t.Fatalf("use: %v", err)
+	}
+	if _, err := s.SetPassword(ctx, user.ID, "new hash", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseActionToken(ctx, models.ActionResetPassword, "first", now); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("a link issued before the reset: %v, want ErrNotFound", err)
+	}
+	if err := s.InsertActionToken(ctx, models.ActionToken{Hash: "third", Kind: models.ActionResetPassword, UserID: user.ID, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseActionToken(ctx, models.ActionResetPassword, "third", now); err != nil {
+		t.Fatalf("a link issued after the reset: %v", err)
 	}
 }

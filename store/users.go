@@ -56,12 +56,14 @@ type loginKeyDoc struct {
 }
 
 // CreateUser stores a new account with its password hash and returns it with
-// its id. The email is unique case-insensitively, held by the login key's
-// _id: of concurrent registrations of one email exactly one succeeds, the
-// others get an error wrapping models.ErrConflict.
+// its id, version 1 and UpdatedAt equal to CreatedAt. The email is unique
+// case-insensitively, held by the login key's _id: of concurrent
+// registrations of one email exactly one succeeds, the others get an error
+// wrapping models.ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash string) (models.User, error) {
 	u.ID = bson.NewObjectID().Hex()
 	u.Version = 1
+	u.UpdatedAt = u.CreatedAt
 	if u.Roles == nil {
 		u.Roles = []models.Role{}
 	}
@@ -159,14 +161,29 @@ type AccessPatch struct {
 }
 
 // UpdateAccess applies an admin's change of roles or disabling atomically and
-// returns the account before and after. Disabling ends all the account's
-// sessions. With version > 0 the account must still be at that version.
-// Returns ErrNotFound or ErrPreconditionFailed.
+// returns the account before and after: after is before with the patch
+// applied, so the pair describes exactly this change even when others
+// write the account at the same time. Disabling ends all the account's
+// sessions. An empty patch changes nothing, not even the version, and
+// returns the account as it is twice. With version > 0 the account must
+// still be at that version. Returns ErrNotFound or ErrPreconditionFailed.
 func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p AccessPatch, at time.Time) (before, after models.User, err error) {
+	if p.Roles == nil && p.Disabled == nil {
+		u, err := s.UserByID(ctx, id)
+		if err != nil {
+			return models.User{}, models.User{}, err
+		}
+		if version > 0 && u.Version != version {
+			return models.User{}, models.User{}, fmt.Errorf("store: update access: %w", models.ErrPreconditionFailed)
+		}
+		return u, u, nil
+	}
 	set := bson.D{{Key: "updated_at", Value: at}}
 	inc := bson.D{{Key: "version", Value: 1}}
+	var roles []models.Role
 	if p.Roles != nil {
-		set = append(set, bson.E{Key: "roles", Value: *p.Roles})
+		roles = append([]models.Role{}, *p.Roles...)
+		set = append(set, bson.E{Key: "roles", Value: roles})
 	}
 	if p.Disabled != nil {
 		set = append(set, bson.E{Key: "disabled", Value: *p.Disabled})
@@ -185,8 +202,20 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 	if err != nil {
 		return models.User{}, models.User{}, s.staleOrMissing(ctx, "update access", id, err)
 	}
-	after, err = s.UserByID(ctx, id)
-	return d.user(), after, err
+	before = d.user()
+	after = before
+	after.Version++
+	after.UpdatedAt = at.Truncate(time.Millisecond).UTC() // as the database keeps it
+	if p.Roles != nil {
+		after.Roles = roles
+	}
+	if p.Disabled != nil {
+		after.Disabled = *p.Disabled
+		if *p.Disabled {
+			after.SessionVersion++
+		}
+	}
+	return before, after, nil
 }
 
 func (s *Store) updateUser(ctx context.Context, op, id string, version int, update bson.D) (models.User, error) {

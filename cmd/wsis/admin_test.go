@@ -7,12 +7,17 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
+	"github.com/wsis-platform/wsis/store/storetest"
 )
+
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestAdminCreate_CreatesThenPromotesAndResets(t *testing.T) {
 	dir := t.TempDir()
@@ -64,5 +69,100 @@ func TestAdminCreate_NeedsAnEmail(t *testing.T) {
 		strings.NewReader("long enough password\n"), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--email") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestEnsureAdmin_SameValuesAgainChangeNothing(t *testing.T) {
+	st := storetest.Store(t)
+	ctx := context.Background()
+	clock := models.NewFixedClock(time.Now())
+	hasher := auth.NewHasher(2)
+	admin, err := ensureAdmin(ctx, st, hasher, "chief@example.org", "chief admin password", clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := auth.NewSessions(st, clock)
+	refresh, _, err := sessions.Start(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The next start of the server, or of another replica.
+	again, err := ensureAdmin(ctx, st, hasher, "chief@example.org", "chief admin password", clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != admin.ID || again.Version != admin.Version {
+		t.Fatalf("the account changed: %+v, was %+v", again, admin)
+	}
+	if _, _, _, err := sessions.Rotate(ctx, refresh); err != nil {
+		t.Fatalf("the admin's session did not survive the restart: %v", err)
+	}
+	entries, _, err := st.ListAudit(ctx, store.AuditQuery{TargetID: admin.ID, Limit: 10})
+	if err != nil || len(entries) != 1 || entries[0].Action != "admin.create" {
+		t.Fatalf("audit = %+v, %v; want only the creation", entries, err)
+	}
+}
+
+func TestEnsureAdmin_RestoresOnlyWhatDiffers(t *testing.T) {
+	st := storetest.Store(t)
+	ctx := context.Background()
+	clock := models.NewFixedClock(time.Now())
+	hasher := auth.NewHasher(2)
+	admin, err := ensureAdmin(ctx, st, hasher, "chief@example.org", "chief admin password", clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, disabled := []models.Role{models.RoleReviewer}, true
+	if _, _, err := st.UpdateAccess(ctx, admin.ID, 0, store.AccessPatch{Roles: &roles, Disabled: &disabled}, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	user, err := ensureAdmin(ctx, st, hasher, "chief@example.org", "chief admin password", clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user.Disabled || !slices.Equal(user.Roles, []models.Role{models.RoleReviewer, models.RoleAdmin}) {
+		t.Fatalf("admin = %+v", user)
+	}
+	entries, _, err := st.ListAudit(ctx, store.AuditQuery{TargetID: admin.ID, Limit: 10})
+	if err != nil || len(entries) != 2 || entries[0].Action != "admin.update" {
+		t.Fatalf("audit = %+v, %v", entries, err)
+	}
+	if _, ok := entries[0].After["password"]; ok || entries[0].After["disabled"] != false {
+		t.Fatalf("update entry = %+v; the password was not changed", entries[0])
+	}
+}
+
+func TestEnsureAdmin_ReplicasStartingTogetherAllSucceed(t *testing.T) {
+	st := storetest.Store(t)
+	ctx := context.Background()
+	clock := models.NewFixedClock(time.Now())
+	hasher := auth.NewHasher(4)
+	const replicas = 4
+	var wg sync.WaitGroup
+	ids := make(chan string, replicas)
+	for range replicas {
+		wg.Go(func() {
+			u, err := ensureAdmin(ctx, st, hasher, "chief@example.org", "chief admin password", clock)
+			if err != nil {
+				t.Errorf("a replica failed to start: %v", err)
+				return
+			}
+			ids <- u.ID
+		})
+	}
+	wg.Wait()
+	close(ids)
+	var first string
+	for id := range ids {
+		if first == "" {
+			first = id
+		}
+		if id != first {
+			t.Fatalf("replicas ended with different admins: %s and %s", first, id)
+		}
+	}
+	entries, _, err := st.ListAudit(ctx, store.AuditQuery{TargetID: first, Limit: 10})
+	if err != nil || len(entries) != 1 || entries[0].Action != "admin.create" {
+		t.Fatalf("audit = %+v, %v; want one creation", entries, err)
 	}
 }

@@ -37,7 +37,8 @@ type config struct {
 }
 
 // setting is one configuration variable: its environment name, flag name,
-// default, and where its validated value goes.
+// default, and where its validated value goes. The value of a secret one
+// never appears in the flags' usage text.
 type setting struct {
 	env, flag, def, usage string
 	secret                bool
@@ -146,7 +147,7 @@ var settings = []setting{
 		c.MailFrom = v
 		return nil
 	}},
-	rateSetting("WSIS_RATE_LOGIN", "rate-login", "login attempts per client IP and per account",
+	rateSetting("WSIS_RATE_LOGIN", "rate-login", "login attempts per client IP, and failed logins per account",
 		handlers.DefaultRateLimits.Login, func(c *config) *handlers.Rate { return &c.RateLimits.Login }),
 	rateSetting("WSIS_RATE_REGISTER", "rate-register", "registrations per client IP",
 		handlers.DefaultRateLimits.Register, func(c *config) *handlers.Rate { return &c.RateLimits.Register }),
@@ -180,7 +181,9 @@ var dbName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 
 // loadConfig reads the configuration from getenv, then from the flags in
 // args, and validates it. An error names the variable at fault. extra, when
-// given, adds a subcommand's own flags.
+// given, adds a subcommand's own flags. The usage text (-help) shows the
+// environment's value as a flag's default, except for secrets, of which it
+// only says that they are set.
 func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer, extra ...func(*flag.FlagSet)) (config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -189,11 +192,15 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	}
 	values := make([]*string, len(settings))
 	for i, s := range settings {
-		v := s.def
+		v, usage := s.def, s.usage+" ("+s.env+")"
 		if e := getenv(s.env); e != "" {
-			v = e
+			if s.secret {
+				usage = s.usage + " (" + s.env + ", set)"
+			} else {
+				v = e
+			}
 		}
-		values[i] = fs.String(s.flag, v, s.usage+" ("+s.env+")")
+		values[i] = fs.String(s.flag, v, usage)
 	}
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -201,9 +208,15 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var c config
 	for i, s := range settings {
-		if err := s.set(&c, *values[i]); err != nil {
+		v := *values[i]
+		if e := getenv(s.env); s.secret && !given[s.flag] && e != "" {
+			v = e
+		}
+		if err := s.set(&c, v); err != nil {
 			return config{}, fmt.Errorf("invalid %s (-%s): %w", s.env, s.flag, err)
 		}
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -87,3 +89,44 @@ func TestConfigLog_MasksSecrets(t *testing.T) {
 }
 
 func fmtAny(v any) string { return strings.TrimSpace(strings.Trim(fmt.Sprint(v), "[]")) }
+
+var secretEnv = map[string]string{
+	"WSIS_MONGODB_URI":    "mongodb://app:s3cret-db@db1:27017/",
+	"WSIS_SMTP_URL":       "smtp://mailer:s3cret-mail@smtp.example.org:587",
+	"WSIS_ADMIN_EMAIL":    "admin@example.org",
+	"WSIS_ADMIN_PASSWORD": "s3cret-admin-password",
+}
+
+func TestLoadConfig_HelpShowsNoSecrets(t *testing.T) {
+	var help strings.Builder
+	_, err := loadConfig("wsis serve", []string{"-help"}, env(secretEnv), &help)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err = %v, want flag.ErrHelp", err)
+	}
+	out := help.String()
+	if strings.Contains(out, "s3cret") {
+		t.Fatalf("--help shows a secret:\n%s", out)
+	}
+	for _, want := range []string{"WSIS_ADMIN_PASSWORD, set", "WSIS_MONGODB_URI, set", "WSIS_SMTP_URL, set", "admin@example.org"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--help lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestLoadConfig_SecretsFromEnvironmentOrFlag(t *testing.T) {
+	c, err := loadConfig("wsis", nil, env(secretEnv), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AdminPassword != secretEnv["WSIS_ADMIN_PASSWORD"] || c.MongoURI != secretEnv["WSIS_MONGODB_URI"] || c.SMTPURL != secretEnv["WSIS_SMTP_URL"] {
+		t.Fatalf("secrets of the environment not used: %+v", c)
+	}
+	c, err = loadConfig("wsis", []string{"-admin-password", "another long password", "-mongodb-uri", ""}, env(secretEnv), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AdminPassword != "another long password" || c.MongoURI != "" {
+		t.Fatalf("flags do not override secrets of the environment: %+v", c)
+	}
+}

@@ -27,8 +27,9 @@ import (
 const shutdownTimeout = 20 * time.Second
 
 // serve runs the HTTP server until ctx ends, then lets in-flight requests
-// finish and closes the database. ready, when set, receives the address the
-// server listens on.
+// and the background work they started finish, stops the mail worker and
+// closes the database. ready, when set, receives the address the server
+// listens on.
 func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr string)) error {
 	log := newLogger(logOut, cfg.LogLevel)
 	log.Info("starting", cfg.logValue()...)
@@ -73,10 +74,11 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	}
 	defer index.Close()
 
+	var background sync.WaitGroup
 	engine, err := handlers.New(handlers.Config{
 		Store: st, Search: index, Tokens: tokens, Hasher: hasher, Mailer: outbox, Logger: log, Clock: clock,
 		PublicURL: cfg.PublicURL, DevMailbox: cfg.DevMailbox, TrustedProxies: cfg.TrustedProxies,
-		HSTS: strings.HasPrefix(cfg.PublicURL, "https://"), RateLimits: cfg.RateLimits,
+		HSTS: strings.HasPrefix(cfg.PublicURL, "https://"), RateLimits: cfg.RateLimits, Background: &background,
 	})
 	if err != nil {
 		return err
@@ -97,6 +99,10 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 		stopWork()
 		work.Wait()
 	}()
+	// Work that requests leave running (queueing reset mails) ends before
+	// the mail worker, the index and the database close: this defer runs
+	// first, once the HTTP server has shut down.
+	defer background.Wait()
 
 	srv := &http.Server{
 		Handler:           engine,
@@ -173,7 +179,8 @@ func openSearch(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 	return index, nil
 }
 
-// hashSlots bounds concurrent password hashes: one per core, at 19 MiB each.
+// hashSlots bounds concurrent password hashes at 19 MiB each: one per core
+// (GOMAXPROCS), and at least two.
 func hashSlots() int { return max(2, runtime.GOMAXPROCS(0)) }
 
 // cleanExpired deletes expired credentials records every hour until ctx ends.

@@ -138,3 +138,74 @@ func TestRun_InvalidConfigurationStopsTheStart(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestServe_StopLetsAnInFlightRequestFinish(t *testing.T) {
+	logs := &lockedBuffer{}
+	base, stop := startServer(t, t.TempDir(), logs)
+
+	// A sign-in whose body arrives slowly: the server has begun the request
+	// when the stop is asked for.
+	body, w := io.Pipe()
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/auth/login", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	type answer struct {
+		code int
+		body string
+		err  error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- answer{err: err}
+			return
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		answered <- answer{res.StatusCode, string(b), err}
+	}()
+	if _, err := io.WriteString(w, `{"email":"chief@example.org",`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the first bytes reach the server
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "stopping: finishing in-flight requests") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not begin to stop:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case err := <-stopped:
+		t.Fatalf("the server stopped (%v) before its in-flight request finished", err)
+	default:
+	}
+
+	if _, err := io.WriteString(w, `"password":"chief admin password"}`); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	select {
+	case a := <-answered:
+		if a.err != nil || a.code != http.StatusOK || !strings.Contains(a.body, "access_token") {
+			t.Fatalf("in-flight sign-in: %d %q %v", a.code, a.body, a.err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the in-flight request got no answer")
+	}
+	select {
+	case err := <-stopped:
+		if err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not stop")
+	}
+}
