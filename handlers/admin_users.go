@@ -9,10 +9,12 @@ import (
 
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
+	"github.com/wsis-platform/wsis/store/search"
 )
 
-// listUsers answers accounts for admins, searched by email, name or
-// organization as plain text (`q`), in pages.
+// listUsers answers accounts for admins from the search read model, found by
+// any part of their email, name or organization as plain text (`q`), in
+// pages.
 func (s *server) listUsers(c *gin.Context) {
 	limit, after, ok := pageParams(c)
 	if !ok {
@@ -24,7 +26,7 @@ func (s *server) listUsers(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	users, next, err := s.store.ListUsers(ctx, store.UserQuery{Text: q, After: after, Limit: limit})
+	users, _, next, err := s.search.Users(ctx, search.UserQuery{Text: q, After: after, Limit: limit})
 	if err != nil {
 		respondError(c, err)
 		return

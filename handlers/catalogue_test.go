@@ -321,3 +321,42 @@ func TestCatalogue_FacetsFollowNewPublications(t *testing.T) {
 		t.Fatalf("facets did not follow the publication: before %v, after %v", before.Facets["action_line"], after.Facets["action_line"])
 	}
 }
+
+func TestAdminUsers_ListFollowsWritesAndSurvivesARebuild(t *testing.T) {
+	s := newServer(t)
+	_, adminTok := s.signIn(t, "admin@example.org", models.RoleAdmin)
+	u := s.createUser(t, "expert@itu.example")
+	for i := range 4 {
+		s.createUser(t, fmt.Sprintf("person%d@else.example", i))
+	}
+	list := func(s *testServer, tok, q string) []models.User {
+		t.Helper()
+		return decode[struct {
+			Items []models.User `json:"items"`
+		}](t, s.do(t, http.MethodGet, "/api/v1/admin/users?"+q, nil, bearer(tok)...)).Items
+	}
+	if got := list(s, adminTok, "q=ITU.ex"); len(got) != 1 || got[0].ID != u.ID {
+		t.Fatalf("search by a part of the email: %+v", got)
+	}
+	if rec := s.do(t, http.MethodPatch, "/api/v1/admin/users/"+u.ID, jsonBody(`{"roles":["reviewer"]}`), bearer(adminTok)...); rec.Code != http.StatusOK {
+		t.Fatalf("grant: %d", rec.Code)
+	}
+	if got := list(s, adminTok, "q=expert"); len(got) != 1 || len(got[0].Roles) != 1 {
+		t.Fatalf("the list does not show the granted role: %+v", got)
+	}
+
+	rebuilt, err := search.Open(filepath.Join(t.TempDir(), "rebuilt"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rebuilt.Close()
+	if _, err := rebuilt.CatchUp(context.Background(), s.store); err != nil {
+		t.Fatal(err)
+	}
+	s2 := newServer(t, func(c *handlersConfig) { c.Store, c.Search = s.store, rebuilt })
+	tok2 := s2.login(t, "admin@example.org", testPassword).AccessToken
+	before, after := list(s, adminTok, "limit=100"), list(s2, tok2, "limit=100")
+	if len(before) != 6 || fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Fatalf("rebuilt list differs:\n%v\n%v", before, after)
+	}
+}

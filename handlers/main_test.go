@@ -83,7 +83,7 @@ func newServer(t *testing.T, mutate ...func(*handlers.Config)) *testServer {
 		t.Fatalf("search index: %v", err)
 	}
 	t.Cleanup(func() { _ = index.Close() })
-	st.ObserveProjects(index)
+	st.Observe(index)
 	cfg := handlers.Config{
 		Store: st, Search: index, Tokens: tokens, Hasher: hasher, Logger: logger, Clock: clock, PublicURL: testPublicURL,
 		Mailer:     mail.New(st, nil, logger, mail.Options{Clock: clock}),
@@ -172,8 +172,6 @@ func (s *testServer) doUnsized(t *testing.T, path string, body io.Reader) *httpt
 type handlersConfig = handlers.Config
 
 func rate(n int, per time.Duration) handlers.Rate { return handlers.Rate{Events: n, Per: per} }
-
-func storeQueryAll() store.UserQuery { return store.UserQuery{Limit: 100} }
 
 // nilIfEmpty turns a nil *strings.Reader into a nil io.Reader, so that a
 // request without a body has none.

@@ -51,10 +51,12 @@ type User struct {
 	Disabled        bool            `json:"disabled"`
 	// SessionVersion changes when every session of the user must end
 	// (password reset, disabling): tokens of an older version are refused.
-	SessionVersion int       `json:"-"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
-	Version        int       `json:"version"`
+	SessionVersion int `json:"-"`
+	// Seq is the account's change sequence, for the search read model.
+	Seq       int64     `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Version   int       `json:"version"`
 }
 
 // HasRole reports whether u holds role r.

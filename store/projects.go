@@ -18,8 +18,9 @@ import (
 // model, which each write notifies and which catches up by change sequence.
 const colProjects = "projects"
 
-// seqProjects names the counter of the projects' change sequence.
-const seqProjects = "projects"
+// seqSearch names the counter of the change sequence shared by everything
+// the search read model holds: projects and accounts.
+const seqSearch = "search"
 
 type contentDoc struct {
 	Title           string                 `bson:"title"`
@@ -79,27 +80,34 @@ func (d projectDoc) project() models.Project {
 	return p
 }
 
-// ProjectObserver learns of every project as written, and of the id of every
-// project deleted; the search read model is one.
-type ProjectObserver interface {
+// Observer learns of every project and account as written, and of the id of
+// every project deleted; the search read model is one.
+type Observer interface {
 	ProjectChanged(p models.Project)
 	ProjectDeleted(id string)
+	UserChanged(u models.User)
 }
 
-// ObserveProjects makes o hear of every project write made through s. Set it
-// before serving.
-func (s *Store) ObserveProjects(o ProjectObserver) { s.projectObserver = o }
+// Observe makes o hear of every project and account write made through s.
+// Set it before serving.
+func (s *Store) Observe(o Observer) { s.observer = o }
 
 func (s *Store) projectChanged(p models.Project) {
-	if s.projectObserver != nil {
-		s.projectObserver.ProjectChanged(p)
+	if s.observer != nil {
+		s.observer.ProjectChanged(p)
+	}
+}
+
+func (s *Store) userChanged(u models.User) {
+	if s.observer != nil {
+		s.observer.UserChanged(u)
 	}
 }
 
 // CreateProject stores a new project with a new id, version 1 and a change
 // sequence, and returns it.
 func (s *Store) CreateProject(ctx context.Context, p models.Project) (models.Project, error) {
-	seq, err := s.nextSeq(ctx, seqProjects, 1)
+	seq, err := s.nextSeq(ctx, seqSearch, 1)
 	if err != nil {
 		return models.Project{}, err
 	}
@@ -164,7 +172,7 @@ func (s *Store) UpdateProject(ctx context.Context, id, ownerID string, version i
 		if err := change(&p); err != nil {
 			return models.Project{}, err
 		}
-		if p.Seq, err = s.nextSeq(ctx, seqProjects, 1); err != nil {
+		if p.Seq, err = s.nextSeq(ctx, seqSearch, 1); err != nil {
 			return models.Project{}, err
 		}
 		p.Version, p.UpdatedAt = read+1, at
@@ -198,8 +206,8 @@ func (s *Store) DeleteProject(ctx context.Context, id, ownerID string, version i
 	if err != nil {
 		return err
 	}
-	if s.projectObserver != nil {
-		s.projectObserver.ProjectDeleted(p.ID)
+	if s.observer != nil {
+		s.observer.ProjectDeleted(p.ID)
 	}
 	return nil
 }
@@ -255,7 +263,7 @@ func (s *Store) InsertProjects(ctx context.Context, ps []models.Project) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	last, err := s.nextSeq(ctx, seqProjects, int64(len(ps)))
+	last, err := s.nextSeq(ctx, seqSearch, int64(len(ps)))
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ type Store struct {
 	embedded *Embedded
 	owned    bool
 
-	projectObserver ProjectObserver
+	observer Observer
 }
 
 // Open connects to the deployment of cfg.URI with write concern majority, or,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -38,6 +37,8 @@ type userDoc struct {
 	CreatedAt       time.Time              `bson:"created_at"`
 	UpdatedAt       time.Time              `bson:"updated_at"`
 	Version         int                    `bson:"version"`
+	// Seq is the account's change sequence, for the search read model.
+	Seq int64 `bson:"seq"`
 }
 
 func (d userDoc) user() models.User {
@@ -47,7 +48,7 @@ func (d userDoc) user() models.User {
 	}
 	return models.User{ID: d.ID, Email: d.Email, Name: d.Name, Organization: d.Organization,
 		StakeholderType: d.StakeholderType, Country: d.Country, Roles: roles, Disabled: d.Disabled,
-		SessionVersion: d.SessionVersion, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version}
+		SessionVersion: d.SessionVersion, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version, Seq: d.Seq}
 }
 
 type loginKeyDoc struct {
@@ -67,16 +68,21 @@ func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash stri
 	if u.Roles == nil {
 		u.Roles = []models.Role{}
 	}
+	seq, err := s.nextSeq(ctx, seqSearch, 1)
+	if err != nil {
+		return models.User{}, err
+	}
+	u.Seq = seq
 	doc := userDoc{ID: u.ID, Email: u.Email, PasswordHash: passwordHash, Name: u.Name, Organization: u.Organization,
 		StakeholderType: u.StakeholderType, Country: u.Country, Roles: u.Roles, Disabled: u.Disabled,
-		CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt, Version: 1}
+		CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt, Version: 1, Seq: seq}
 	// The account goes in first: a login key must never point at nothing. An
 	// account whose key loses the race is removed again; were that removal
 	// to fail, the account would be unreachable, not wrong.
 	if _, err := s.db.Collection(colUsers).InsertOne(ctx, doc); err != nil {
 		return models.User{}, mapErr("create user", err)
 	}
-	_, err := s.db.Collection(colLoginKeys).InsertOne(ctx, loginKeyDoc{Email: models.NormalizeEmail(u.Email), UserID: u.ID})
+	_, err = s.db.Collection(colLoginKeys).InsertOne(ctx, loginKeyDoc{Email: models.NormalizeEmail(u.Email), UserID: u.ID})
 	if err != nil {
 		_, _ = s.db.Collection(colUsers).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: u.ID}})
 		if mongo.IsDuplicateKeyError(err) {
@@ -85,6 +91,7 @@ func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash stri
 		}
 		return models.User{}, mapErr("create user", err)
 	}
+	s.userChanged(u)
 	return u, nil
 }
 
@@ -178,7 +185,11 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 		}
 		return u, u, nil
 	}
-	set := bson.D{{Key: "updated_at", Value: at}}
+	seq, err := s.nextSeq(ctx, seqSearch, 1)
+	if err != nil {
+		return models.User{}, models.User{}, err
+	}
+	set := bson.D{{Key: "updated_at", Value: at}, {Key: "seq", Value: seq}}
 	inc := bson.D{{Key: "version", Value: 1}}
 	var roles []models.Role
 	if p.Roles != nil {
@@ -205,6 +216,7 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 	before = d.user()
 	after = before
 	after.Version++
+	after.Seq = seq
 	after.UpdatedAt = at.Truncate(time.Millisecond).UTC() // as the database keeps it
 	if p.Roles != nil {
 		after.Roles = roles
@@ -215,21 +227,55 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 			after.SessionVersion++
 		}
 	}
+	s.userChanged(after)
 	return before, after, nil
 }
 
+// updateUser applies update to the account and gives it a new change
+// sequence, taken before the write like every other.
 func (s *Store) updateUser(ctx context.Context, op, id string, version int, update bson.D) (models.User, error) {
+	seq, err := s.nextSeq(ctx, seqSearch, 1)
+	if err != nil {
+		return models.User{}, err
+	}
+	for i, e := range update {
+		if e.Key == "$set" {
+			update[i].Value = append(e.Value.(bson.D), bson.E{Key: "seq", Value: seq})
+		}
+	}
 	filter := bson.D{{Key: "_id", Value: id}}
 	if version > 0 {
 		filter = append(filter, bson.E{Key: "version", Value: version})
 	}
 	var d userDoc
-	err := s.db.Collection(colUsers).FindOneAndUpdate(ctx, filter, update,
+	err = s.db.Collection(colUsers).FindOneAndUpdate(ctx, filter, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
 	if err != nil {
 		return models.User{}, s.staleOrMissing(ctx, op, id, err)
 	}
+	s.userChanged(d.user())
 	return d.user(), nil
+}
+
+// UsersChangedSince calls fn with every account whose change sequence is
+// greater than seq, in sequence order: the read model's catch-up.
+func (s *Store) UsersChangedSince(ctx context.Context, seq int64, fn func(u models.User) error) error {
+	cur, err := s.db.Collection(colUsers).Find(ctx, bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: seq}}}},
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
+	if err != nil {
+		return mapErr("users changed since", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d userDoc
+		if err := cur.Decode(&d); err != nil {
+			return mapErr("users changed since", err)
+		}
+		if err := fn(d.user()); err != nil {
+			return err
+		}
+	}
+	return mapErr("users changed since", cur.Err())
 }
 
 // staleOrMissing tells a stale version (the account exists) from a missing
@@ -264,47 +310,4 @@ func (s *Store) EmailVerified(ctx context.Context, userID string) (bool, error) 
 		return false, mapErr("read email verification", err)
 	}
 	return true, nil
-}
-
-// UserQuery selects accounts for the admin list: Text matches email, name or
-// organization case-insensitively as plain text (never a pattern of the
-// caller's), After continues after an account id.
-type UserQuery struct {
-	Text  string
-	After string
-	Limit int
-}
-
-// ListUsers returns accounts in id order and the id to continue after when
-// there are more.
-func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]models.User, string, error) {
-	filter := bson.D{}
-	if q.Text != "" {
-		re := bson.Regex{Pattern: regexp.QuoteMeta(q.Text), Options: "i"}
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "email", Value: re}}, bson.D{{Key: "name", Value: re}}, bson.D{{Key: "organization", Value: re}},
-		}})
-	}
-	if q.After != "" {
-		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: q.After}}})
-	}
-	cur, err := s.db.Collection(colUsers).Find(ctx, filter,
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(q.Limit)+1))
-	if err != nil {
-		return nil, "", mapErr("list users", err)
-	}
-	var docs []userDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, "", mapErr("list users", err)
-	}
-	next := ""
-	if len(docs) > q.Limit {
-		docs = docs[:q.Limit]
-		next = docs[len(docs)-1].ID
-	}
-	users := make([]models.User, len(docs))
-	for i, d := range docs {
-		users[i] = d.user()
-	}
-	return users, next, nil
 }

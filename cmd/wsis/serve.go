@@ -168,7 +168,7 @@ func openSearch(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 	if err != nil {
 		return nil, err
 	}
-	st.ObserveProjects(index)
+	st.Observe(index)
 	start := time.Now()
 	n, err := index.CatchUp(ctx, st)
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 // Source is where the index catches up from: the store.
 type Source interface {
 	ProjectsChangedSince(ctx context.Context, seq int64, fn func(p models.Project, deleted bool) error) error
+	UsersChangedSince(ctx context.Context, seq int64, fn func(u models.User) error) error
 }
 
 // catchUpSlack is how far behind the last applied sequence a catch-up
@@ -40,7 +41,7 @@ const (
 	// schemaKey marks the mapping the index was built with; an index of
 	// another schema is rebuilt.
 	schemaKey     = "schema"
-	schemaVersion = "2"
+	schemaVersion = "3"
 )
 
 // Index is the search read model. It is safe for concurrent use.
@@ -128,6 +129,19 @@ func (x *Index) CatchUp(ctx context.Context, src Source) (int, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		err = src.UsersChangedSince(ctx, from, func(u models.User) error {
+			if err := batch.Index(userID(u.ID), userDoc(u)); err != nil {
+				return fmt.Errorf("search: index user %s: %w", u.ID, err)
+			}
+			n++
+			maxSeq = max(maxSeq, u.Seq)
+			if batch.Size() >= 1000 {
+				return flush()
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return n, err
 	}
@@ -171,6 +185,22 @@ func (x *Index) ProjectChanged(p models.Project) {
 	}
 	if err != nil {
 		x.log.Error("search: index project", "id", p.ID, "err", err)
+	}
+}
+
+// UserChanged indexes the account as written, for the admins' list.
+// Failures are logged, like ProjectChanged's.
+func (x *Index) UserChanged(u models.User) {
+	batch := x.idx.NewBatch()
+	err := batch.Index(userID(u.ID), userDoc(u))
+	if err == nil {
+		err = x.idx.Batch(batch)
+	}
+	if err == nil {
+		err = x.noteSeq(u.Seq)
+	}
+	if err != nil {
+		x.log.Error("search: index user", "id", u.ID, "err", err)
 	}
 }
 
@@ -235,6 +265,7 @@ func (x *Index) noteSeq(seq int64) error {
 // "work:<id>", for the owner's and the moderators' lists.
 func publicID(id string) string { return "pub:" + id }
 func workID(id string) string   { return "work:" + id }
+func userID(id string) string   { return "user:" + id }
 
 func addToBatch(b *bleve.Batch, p models.Project, deleted bool) error {
 	if deleted {
@@ -274,7 +305,8 @@ func newMapping() mapping.IndexMapping {
 		doc.AddFieldMappingsAt(f, text)
 	}
 	for _, f := range []string{"kind", "action_line", "sdg", "country", "region", "stakeholder_type", "status", "year",
-		"state", "owner_id", "published_at", "updated_at", "start_date", "title_sort", "id", "facet"} {
+		"state", "owner_id", "published_at", "updated_at", "start_date", "title_sort", "id", "facet",
+		"email_kw", "name_kw", "org_kw"} {
 		doc.AddFieldMappingsAt(f, keyword)
 	}
 	doc.AddFieldMappingsAt("card", stored)
