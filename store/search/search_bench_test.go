@@ -60,4 +60,6 @@ func (s sliceSource) ProjectsChangedSince(_ context.Context, seq int64, fn func(
 	return nil
 }
 
-func (s sliceSource) UsersChangedSince(context.Context, int64, func(models.User) error) error { return nil }
+func (s sliceSource) UsersChangedSince(context.Context, int64, func(models.User) error) error {
+	return nil
+}
