@@ -26,16 +26,16 @@ func nominationRow(n models.Nomination) []string {
 		n.CreatedAt.UTC().Format(time.RFC3339), n.UpdatedAt.UTC().Format(time.RFC3339)}
 }
 
-// exportContest streams a contest's data for admins as CSV or XLSX. This
-// issue's data is the nominations (`what=nominations`).
+// exportContest streams a contest's data for admins as CSV or XLSX: its
+// nominations or its reviews.
 func (s *server) exportContest(c *gin.Context) {
 	year, ok := yearParam(c)
 	if !ok {
 		return
 	}
 	what, format := c.DefaultQuery("what", "nominations"), c.DefaultQuery("format", "csv")
-	if what != "nominations" {
-		respondError(c, models.Invalid("what", "must be nominations"))
+	if what != "nominations" && what != "reviews" {
+		respondError(c, models.Invalid("what", "must be nominations or reviews"))
 		return
 	}
 	if format != "csv" && format != "xlsx" {
@@ -43,7 +43,8 @@ func (s *server) exportContest(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if _, err := s.store.Contest(ctx, year); err != nil {
+	contest, err := s.store.Contest(ctx, year)
+	if err != nil {
 		respondError(c, err)
 		return
 	}
@@ -52,10 +53,15 @@ func (s *server) exportContest(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	rows := make([][]string, 0, len(list)+1)
-	rows = append(rows, nominationColumns)
-	for _, n := range list {
-		rows = append(rows, nominationRow(n))
+	var rows [][]string
+	if what == "nominations" {
+		rows = append(rows, nominationColumns)
+		for _, n := range list {
+			rows = append(rows, nominationRow(n))
+		}
+	} else if rows, err = s.reviewRows(c, contest, list); err != nil {
+		respondError(c, err)
+		return
 	}
 	name := fmt.Sprintf("wsis-prizes-%d-%s.%s", year, what, format)
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
@@ -106,4 +112,40 @@ func writeXLSX(c *gin.Context, sheet string, rows [][]string) error {
 	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Status(http.StatusOK)
 	return f.Write(c.Writer)
+}
+
+// reviewRows are a contest's reviews, one row per assignment, with a column
+// per criterion.
+func (s *server) reviewRows(c *gin.Context, contest models.Contest, nominations []models.Nomination) ([][]string, error) {
+	assignments, err := s.store.Assignments(c.Request.Context(), store.AssignmentQuery{Contest: contest.Year})
+	if err != nil {
+		return nil, err
+	}
+	titles := map[string]string{}
+	for _, n := range nominations {
+		titles[n.ID] = n.ProjectTitle
+	}
+	header := []string{"assignment_id", "contest", "category", "nomination_id", "project_title", "reviewer_id", "state"}
+	for _, cr := range contest.Settings.Criteria {
+		header = append(header, cr.Key)
+	}
+	header = append(header, "comment", "submitted_at")
+	rows := [][]string{header}
+	for _, a := range assignments {
+		row := []string{a.ID, strconv.Itoa(a.Contest), strconv.Itoa(a.Category), a.NominationID, titles[a.NominationID],
+			a.ReviewerID, string(a.State)}
+		for _, cr := range contest.Settings.Criteria {
+			if v, ok := a.Scores[cr.Key]; ok {
+				row = append(row, strconv.Itoa(v))
+			} else {
+				row = append(row, "")
+			}
+		}
+		submitted := ""
+		if a.SubmittedAt != nil {
+			submitted = a.SubmittedAt.UTC().Format(time.RFC3339)
+		}
+		rows = append(rows, append(row, a.Comment, submitted))
+	}
+	return rows, nil
 }

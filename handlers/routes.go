@@ -34,6 +34,7 @@ func (s *server) routes(r *gin.Engine) {
 
 	api.GET("/contests", s.listContests)
 	api.GET("/contests/:year", s.getContest)
+	api.GET("/contests/:year/nominees", s.nominees)
 
 	// Anyone; the owner (nominator) and admins see more.
 	api.GET("/projects/:id", s.allowAnonymous(), s.getProject)
@@ -56,6 +57,13 @@ func (s *server) routes(r *gin.Engine) {
 	user.PATCH("/nominations/:id", s.patchNomination)
 	user.DELETE("/nominations/:id", s.withdrawNomination)
 
+	// The Expert Group (reviewers); another reviewer's assignment is 404.
+	reviewer := api.Group("/reviewer", s.requireUser(), requireRole(models.RoleReviewer))
+	reviewer.GET("/conflicts", s.getConflicts)
+	reviewer.PUT("/conflicts", s.putConflicts)
+	reviewer.GET("/assignments", s.myAssignments)
+	reviewer.PUT("/assignments/:id/review", s.putReview)
+
 	// Admins.
 	admin := api.Group("/admin", s.requireUser(), requireRole(models.RoleAdmin))
 	admin.GET("/users", s.listUsers)
@@ -70,6 +78,11 @@ func (s *server) routes(r *gin.Engine) {
 	admin.GET("/contests/:year/nominations", s.contestNominations)
 	admin.POST("/nominations/:id/ineligible", s.markIneligible)
 	admin.GET("/contests/:year/export", s.exportContest)
+	admin.POST("/contests/:year/assignments/auto", s.autoAssign)
+	admin.POST("/assignments", s.assignReviewer)
+	admin.DELETE("/assignments/:id", s.unassignReviewer)
+	admin.GET("/contests/:year/rankings", s.rankings)
+	admin.POST("/contests/:year/nominees/publish", s.publishNominees)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(s.noMethod)

@@ -127,9 +127,12 @@ type Contest struct {
 	Settings   ContestSettings `json:"settings"`
 	Stages     Stages          `json:"stages"`
 	Categories []ActionLine    `json:"categories"`
-	CreatedAt  time.Time       `json:"created_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
-	Version    int             `json:"version"`
+	// ShortlistMethod is the score normalization the published nominees
+	// were ranked by.
+	ShortlistMethod string    `json:"shortlist_method,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	Version         int       `json:"version"`
 }
 
 // PhaseClosedError is the ErrPhaseClosed of one window: it names the window

@@ -35,6 +35,7 @@ type contestDoc struct {
 	Schedule  map[string]windowDoc `bson:"schedule"`
 	Settings  contestSettingsDoc   `bson:"settings"`
 	Stages    map[string]bool      `bson:"stages"`
+	Shortlist string               `bson:"shortlist_method,omitempty"`
 	CreatedAt time.Time            `bson:"created_at"`
 	UpdatedAt time.Time            `bson:"updated_at"`
 	Version   int                  `bson:"version"`
@@ -52,7 +53,7 @@ type contestSettingsDoc struct {
 
 func toContestDoc(c models.Contest) contestDoc {
 	d := contestDoc{ID: strconv.Itoa(c.Year), Year: c.Year, Title: c.Title, Schedule: map[string]windowDoc{},
-		Settings: contestSettingsDoc(c.Settings), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		Settings: contestSettingsDoc(c.Settings), Shortlist: c.ShortlistMethod, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
 		Stages: map[string]bool{"nominees_published": c.Stages.NomineesPublished,
 			"champions_published": c.Stages.ChampionsPublished, "results_published": c.Stages.ResultsPublished}}
 	for _, name := range models.WindowNames {
@@ -64,7 +65,7 @@ func toContestDoc(c models.Contest) contestDoc {
 
 func (d contestDoc) contest() models.Contest {
 	c := models.Contest{Year: d.Year, Title: d.Title, Settings: models.ContestSettings(d.Settings),
-		Categories: models.ActionLines, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
+		Categories: models.ActionLines, ShortlistMethod: d.Shortlist, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
 		Stages: models.Stages{NomineesPublished: d.Stages["nominees_published"],
 			ChampionsPublished: d.Stages["champions_published"], ResultsPublished: d.Stages["results_published"]}}
 	for _, name := range models.WindowNames {

@@ -36,6 +36,9 @@ var indexes = []index{
 	{collection: colNominations, name: "contest_category", keys: bson.D{{Key: "contest", Value: 1}, {Key: "category", Value: 1}}},
 	{collection: colNominations, name: "nominator", keys: bson.D{{Key: "nominator_id", Value: 1}}},
 	{collection: colNominations, name: "project", keys: bson.D{{Key: "project_id", Value: 1}}},
+	// A contest's assignments are listed by reviewer and by category.
+	{collection: colAssignments, name: "contest_reviewer", keys: bson.D{{Key: "contest", Value: 1}, {Key: "reviewer_id", Value: 1}}},
+	{collection: colAssignments, name: "contest_category", keys: bson.D{{Key: "contest", Value: 1}, {Key: "category", Value: 1}}},
 	// The rules freeze looks for a contest's first vote.
 	{collection: colVotes, name: "contest_at", keys: bson.D{{Key: "contest", Value: 1}, {Key: "at", Value: 1}}},
 	// Every project write takes a new change sequence: the read model's

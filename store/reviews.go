@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// Collections of the Expert Group review: conflicts under the reviewer's id,
+// and assignments, each holding its review, under nomination and reviewer,
+// so that one reviewer is assigned to a nomination at most once. Both are
+// small and changed in place.
+const (
+	colConflicts   = "reviewer_conflicts"
+	colAssignments = "assignments"
+)
+
+type conflictsDoc struct {
+	ReviewerID    string    `bson:"_id"`
+	Organizations []string  `bson:"organizations"`
+	Countries     []string  `bson:"countries"`
+	UpdatedAt     time.Time `bson:"updated_at"`
+}
+
+// Conflicts returns the reviewer's declared conflicts; none declared is an
+// empty declaration.
+func (s *Store) Conflicts(ctx context.Context, reviewerID string) (models.Conflicts, error) {
+	var d conflictsDoc
+	err := s.db.Collection(colConflicts).FindOne(ctx, bson.D{{Key: "_id", Value: reviewerID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return models.Conflicts{ReviewerID: reviewerID, Organizations: []string{}, Countries: []string{}}, nil
+	}
+	if err != nil {
+		return models.Conflicts{}, mapErr("find conflicts", err)
+	}
+	return models.Conflicts(d), nil
+}
+
+// SetConflicts replaces the reviewer's declared conflicts.
+func (s *Store) SetConflicts(ctx context.Context, c models.Conflicts) error {
+	_, err := s.db.Collection(colConflicts).ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ReviewerID}}, conflictsDoc(c),
+		options.Replace().SetUpsert(true))
+	return mapErr("set conflicts", err)
+}
+
+type assignmentDoc struct {
+	ID           string             `bson:"_id"`
+	Contest      int                `bson:"contest"`
+	Category     int                `bson:"category"`
+	NominationID string             `bson:"nomination_id"`
+	ReviewerID   string             `bson:"reviewer_id"`
+	State        models.ReviewState `bson:"state"`
+	Scores       map[string]int     `bson:"scores"`
+	Comment      string             `bson:"comment"`
+	SubmittedAt  *time.Time         `bson:"submitted_at,omitempty"`
+	CreatedAt    time.Time          `bson:"created_at"`
+	UpdatedAt    time.Time          `bson:"updated_at"`
+	Version      int                `bson:"version"`
+}
+
+// CreateAssignments stores new assignments with one unordered InsertMany.
+// An assignment that exists already (same nomination and reviewer) is kept
+// as it is, so re-running an assignment adds nothing twice. Returns the
+// assignments that were new.
+func (s *Store) CreateAssignments(ctx context.Context, as []models.Assignment) ([]models.Assignment, error) {
+	if len(as) == 0 {
+		return nil, nil
+	}
+	docs := make([]any, len(as))
+	for i := range as {
+		as[i].ID = models.AssignmentID(as[i].NominationID, as[i].ReviewerID)
+		as[i].State, as[i].Version = models.ReviewDraft, 1
+		if as[i].Scores == nil {
+			as[i].Scores = map[string]int{}
+		}
+		docs[i] = assignmentDoc(as[i])
+	}
+	_, err := s.db.Collection(colAssignments).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return as, nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return nil, mapErr("create assignments", err)
+	}
+	dup := map[int]bool{}
+	for _, we := range bwe.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we) {
+			return nil, mapErr("create assignments", err)
+		}
+		dup[we.Index] = true
+	}
+	var created []models.Assignment
+	for i, a := range as {
+		if !dup[i] {
+			created = append(created, a)
+		}
+	}
+	return created, nil
+}
+
+// Assignment returns the assignment with id. Returns ErrNotFound.
+func (s *Store) Assignment(ctx context.Context, id string) (models.Assignment, error) {
+	var d assignmentDoc
+	if err := s.db.Collection(colAssignments).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return models.Assignment{}, mapErr("find assignment", err)
+	}
+	return models.Assignment(d), nil
+}
+
+// UpdateAssignment applies change to the assignment atomically (read,
+// decide, write if unchanged; retried on a concurrent write).
+func (s *Store) UpdateAssignment(ctx context.Context, id string, at time.Time, change func(*models.Assignment) error) (models.Assignment, error) {
+	for attempt := 0; ; attempt++ {
+		a, err := s.Assignment(ctx, id)
+		if err != nil {
+			return models.Assignment{}, err
+		}
+		read := a.Version
+		if err := change(&a); err != nil {
+			return models.Assignment{}, err
+		}
+		a.Version, a.UpdatedAt = read+1, at
+		res, err := s.db.Collection(colAssignments).ReplaceOne(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: read}}, assignmentDoc(a))
+		if err != nil {
+			return models.Assignment{}, mapErr("update assignment", err)
+		}
+		if res.MatchedCount == 1 {
+			return a, nil
+		}
+		if attempt == 4 {
+			return models.Assignment{}, fmt.Errorf("store: update assignment: %w", models.ErrPreconditionFailed)
+		}
+	}
+}
+
+// DeleteAssignment removes an assignment whose review was not submitted.
+// Returns ErrNotFound, or ErrConflict for a submitted review.
+func (s *Store) DeleteAssignment(ctx context.Context, id string) (models.Assignment, error) {
+	a, err := s.Assignment(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if a.State == models.ReviewSubmitted {
+		return a, fmt.Errorf("store: delete assignment: %w",
+			models.WithDetail(models.ErrConflict, "the review was submitted; it stays on record"))
+	}
+	res, err := s.db.Collection(colAssignments).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: models.ReviewDraft}})
+	if err != nil {
+		return a, mapErr("delete assignment", err)
+	}
+	if res.DeletedCount == 0 {
+		return a, fmt.Errorf("store: delete assignment: %w", models.WithDetail(models.ErrConflict, "the review changed meanwhile"))
+	}
+	return a, nil
+}
+
+// AssignmentQuery selects assignments; zero fields do not filter.
+type AssignmentQuery struct {
+	Contest    int
+	ReviewerID string
+	State      models.ReviewState
+}
+
+// Assignments returns the assignments the query selects, by contest,
+// category and nomination.
+func (s *Store) Assignments(ctx context.Context, q AssignmentQuery) ([]models.Assignment, error) {
+	filter := bson.D{}
+	if q.Contest != 0 {
+		filter = append(filter, bson.E{Key: "contest", Value: q.Contest})
+	}
+	if q.ReviewerID != "" {
+		filter = append(filter, bson.E{Key: "reviewer_id", Value: q.ReviewerID})
+	}
+	if q.State != "" {
+		filter = append(filter, bson.E{Key: "state", Value: q.State})
+	}
+	cur, err := s.db.Collection(colAssignments).Find(ctx, filter, options.Find().SetSort(bson.D{
+		{Key: "contest", Value: -1}, {Key: "category", Value: 1}, {Key: "nomination_id", Value: 1}, {Key: "reviewer_id", Value: 1}}))
+	if err != nil {
+		return nil, mapErr("list assignments", err)
+	}
+	var docs []assignmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr("list assignments", err)
+	}
+	out := make([]models.Assignment, len(docs))
+	for i, d := range docs {
+		out[i] = models.Assignment(d)
+	}
+	return out, nil
+}
+
+// UsersWithRole returns the accounts holding role that are not disabled: the
+// Expert Group, when an assignment names no reviewers. It reads the whole
+// accounts collection, so only an admin's request runs it.
+func (s *Store) UsersWithRole(ctx context.Context, role models.Role) ([]models.User, error) {
+	cur, err := s.db.Collection(colUsers).Find(ctx, bson.D{{Key: "roles", Value: role}, {Key: "disabled", Value: false}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, mapErr("users with role", err)
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr("users with role", err)
+	}
+	out := make([]models.User, len(docs))
+	for i, d := range docs {
+		out[i] = d.user()
+	}
+	return out, nil
+}
