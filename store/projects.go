@@ -216,44 +216,47 @@ func (s *Store) DeleteProject(ctx context.Context, id, ownerID string, version i
 // whose change sequence is greater than seq, in sequence order. It streams
 // with a cursor: the read model's catch-up.
 func (s *Store) ProjectsChangedSince(ctx context.Context, seq int64, fn func(p models.Project, deleted bool) error) error {
-	cur, err := s.db.Collection(colProjects).Find(ctx, bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: seq}}}},
-		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
-	if err != nil {
-		return mapErr("projects changed since", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d projectDoc
-		if err := cur.Decode(&d); err != nil {
-			return mapErr("projects changed since", err)
-		}
-		if err := fn(d.project(), d.Deleted); err != nil {
-			return err
-		}
-	}
-	return mapErr("projects changed since", cur.Err())
+	return stream(ctx, s.db.Collection(colProjects), "projects changed since", changedSince(seq), sinceOrder(),
+		func(d projectDoc) error { return fn(d.project(), d.Deleted) })
 }
 
 // EachPublishedProject calls fn with every published project in id order,
 // streaming with a cursor so that memory stays constant: exports.
 func (s *Store) EachPublishedProject(ctx context.Context, fn func(p models.Project) error) error {
-	cur, err := s.db.Collection(colProjects).Find(ctx,
-		bson.D{{Key: "published", Value: bson.D{{Key: "$ne", Value: nil}}}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(500))
+	filter := bson.D{{Key: "published", Value: bson.D{{Key: "$ne", Value: nil}}}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}}
+	return stream(ctx, s.db.Collection(colProjects), "published projects", filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}), func(d projectDoc) error { return fn(d.project()) })
+}
+
+// stream reads the documents filter selects with a cursor, in batches, and
+// calls fn with each: whole-collection work in constant memory (SPEC §8).
+// fn's error stops it and is returned as it is.
+func stream[D any](ctx context.Context, c *mongo.Collection, op string, filter bson.D, opts *options.FindOptionsBuilder, fn func(D) error) error {
+	cur, err := c.Find(ctx, filter, opts.SetBatchSize(500))
 	if err != nil {
-		return mapErr("published projects", err)
+		return mapErr(op, err)
 	}
 	defer cur.Close(ctx)
 	for cur.Next(ctx) {
-		var d projectDoc
+		var d D
 		if err := cur.Decode(&d); err != nil {
-			return mapErr("published projects", err)
+			return mapErr(op, err)
 		}
-		if err := fn(d.project()); err != nil {
+		if err := fn(d); err != nil {
 			return err
 		}
 	}
-	return mapErr("published projects", cur.Err())
+	return mapErr(op, cur.Err())
+}
+
+// changedSince and sinceOrder select documents by change sequence, for the
+// read model's catch-up.
+func changedSince(seq int64) bson.D {
+	return bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: seq}}}}
+}
+
+func sinceOrder() *options.FindOptionsBuilder {
+	return options.Find().SetSort(bson.D{{Key: "seq", Value: 1}})
 }
 
 // InsertProjects stores many new projects at once with one unordered

@@ -260,22 +260,8 @@ func (s *Store) updateUser(ctx context.Context, op, id string, version int, upda
 // UsersChangedSince calls fn with every account whose change sequence is
 // greater than seq, in sequence order: the read model's catch-up.
 func (s *Store) UsersChangedSince(ctx context.Context, seq int64, fn func(u models.User) error) error {
-	cur, err := s.db.Collection(colUsers).Find(ctx, bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: seq}}}},
-		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
-	if err != nil {
-		return mapErr("users changed since", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d userDoc
-		if err := cur.Decode(&d); err != nil {
-			return mapErr("users changed since", err)
-		}
-		if err := fn(d.user()); err != nil {
-			return err
-		}
-	}
-	return mapErr("users changed since", cur.Err())
+	return stream(ctx, s.db.Collection(colUsers), "users changed since", changedSince(seq), sinceOrder(),
+		func(d userDoc) error { return fn(d.user()) })
 }
 
 // staleOrMissing tells a stale version (the account exists) from a missing
