@@ -35,7 +35,8 @@
     const more = document.getElementById("more");
     if (!append) list.replaceChildren();
     try {
-      const page = await getJSON(catalogueURL(form, append ? nextCursor : ""));
+      const url = catalogueURL(form, append ? nextCursor : "");
+      const page = await getJSON(url);
       for (const p of page.items) {
         const item = el("li", { "data-id": p.id });
         item.append(el("h3", {}, p.title), el("div", { class: "meta" },
@@ -45,6 +46,7 @@
       status.textContent = page.total + (page.total === 1 ? " project" : " projects") + " found.";
       nextCursor = page.next_cursor;
       more.hidden = !nextCursor;
+      list.dataset.query = url;
     } catch (err) {
       status.textContent = "The search failed: " + err.message;
     }
