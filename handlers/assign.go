@@ -40,6 +40,9 @@ func (s *server) autoAssign(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	contest, err := s.store.Contest(ctx, year)
+	if err == nil {
+		err = contest.RequireNotClosed(models.WindowReview, s.clock.Now())
+	}
 	if err != nil {
 		respondError(c, err)
 		return

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
 )
 
 type windowRequest struct {
@@ -33,11 +34,17 @@ func (r *scheduleRequest) apply(s *models.Schedule) {
 	}
 }
 
+// criterionRequest is one review criterion as an admin defines it.
+type criterionRequest struct {
+	Key  string `json:"key" validate:"required,max=40,criterion_key"`
+	Name string `json:"name" validate:"required,max=200,singleline"`
+}
+
 type settingsRequest struct {
 	NomineesPerCategory        *int                `json:"nominees_per_category" validate:"omitempty,min=1,max=100"`
 	ChampionsPerCategory       *int                `json:"champions_per_category" validate:"omitempty,min=1,max=20"`
 	ReviewsPerNomination       *int                `json:"reviews_per_nomination" validate:"omitempty,min=1,max=20"`
-	Criteria                   *[]models.Criterion `json:"criteria" validate:"omitempty,min=1,max=20,dive"`
+	Criteria                   *[]criterionRequest `json:"criteria" validate:"omitempty,min=1,max=20,unique=Key,dive"`
 	ScoreNormalization         *string             `json:"score_normalization" validate:"omitempty,oneof=zscore none"`
 	AllowThirdPartyNominations *bool               `json:"allow_third_party_nominations"`
 	RequireCompleteBallot      *bool               `json:"require_complete_ballot"`
@@ -54,7 +61,10 @@ func (r *settingsRequest) apply(s *models.ContestSettings) {
 		s.ReviewsPerNomination = *r.ReviewsPerNomination
 	}
 	if r.Criteria != nil {
-		s.Criteria = *r.Criteria
+		s.Criteria = make([]models.Criterion, len(*r.Criteria))
+		for i, c := range *r.Criteria {
+			s.Criteria[i] = models.Criterion{Key: c.Key, Name: strings.TrimSpace(c.Name)}
+		}
 	}
 	if r.ScoreNormalization != nil {
 		s.ScoreNormalization = *r.ScoreNormalization
@@ -126,20 +136,15 @@ func (s *server) patchContest(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if req.Settings != nil {
-		at, voted, err := s.store.FirstVoteAt(ctx, year)
-		if err != nil {
-			respondError(c, err)
-			return
-		}
-		if voted {
-			respondError(c, models.WithDetail(models.ErrConflict, "the rules are frozen: the first vote was cast at "+
-				at.UTC().Format(time.RFC3339)+"; only the schedule can change"))
-			return
-		}
-	}
 	now := s.clock.Now()
 	before, after, err := s.store.UpdateContest(ctx, year, version, now, func(contest *models.Contest) error {
+		// Checked inside the change, which is written only if nothing changed
+		// the contest since it was read.
+		if req.Settings != nil {
+			if err := s.settingsMayChange(c, year, req.Settings); err != nil {
+				return err
+			}
+		}
 		if req.Title != nil {
 			contest.Title = strings.TrimSpace(*req.Title)
 		}
@@ -238,4 +243,30 @@ func yearParam(c *gin.Context) (int, bool) {
 		return 0, false
 	}
 	return year, true
+}
+
+// settingsMayChange refuses a change of settings once the first vote of the
+// contest is cast (SPEC §5, rules freeze), and a change of the criteria once
+// a review is submitted, since submitted scores are of the old criteria.
+func (s *server) settingsMayChange(c *gin.Context, year int, req *settingsRequest) error {
+	ctx := c.Request.Context()
+	at, voted, err := s.store.FirstVoteAt(ctx, year)
+	if err != nil {
+		return err
+	}
+	if voted {
+		return models.WithDetail(models.ErrConflict, "the rules are frozen: the first vote was cast at "+
+			at.UTC().Format(time.RFC3339)+"; only the schedule can change")
+	}
+	if req.Criteria == nil {
+		return nil
+	}
+	reviews, err := s.store.Assignments(ctx, store.AssignmentQuery{Contest: year, State: models.ReviewSubmitted})
+	if err != nil {
+		return err
+	}
+	if len(reviews) > 0 {
+		return models.WithDetail(models.ErrConflict, "the criteria cannot change: reviews have been submitted with them")
+	}
+	return nil
 }

@@ -213,6 +213,10 @@ func TestNomination_EligibilityRules(t *testing.T) {
 	mine := s.publishedProject(t, s.user.ID, "Digital Sahel", "c3", "c4")
 	theirs := s.publishedProject(t, other.ID, "Andes Connect", "c3")
 	draft := s.createProject(t, s.userTok, "My own draft project")
+	underReview := s.createProject(t, s.userTok, "My submitted project")
+	if rec := s.do(t, http.MethodPost, "/api/v1/projects/"+underReview.ID+"/submit", nil, bearer(s.userTok)...); rec.Code != http.StatusOK {
+		t.Fatalf("submit: %d", rec.Code)
+	}
 	theirDraft := s.createProject(t, otherTok, "Their private draft")
 	winner := s.publishedProject(t, s.user.ID, "Past Winner Org", "c3")
 
@@ -241,6 +245,7 @@ func TestNomination_EligibilityRules(t *testing.T) {
 		field string
 	}{
 		{"own draft", s.userTok, nominationBody(draft.ID, 3), http.StatusUnprocessableEntity, "project_id"},
+		{"own project under review, never published", s.userTok, nominationBody(underReview.ID, 3), http.StatusUnprocessableEntity, "project_id"},
 		{"another user's draft is not visible", s.userTok, nominationBody(theirDraft.ID, 3), http.StatusNotFound, ""},
 		{"unknown project", s.userTok, nominationBody("000000000000000000000000", 3), http.StatusNotFound, ""},
 		{"category not among the action lines", s.userTok, nominationBody(mine.ID, 10), http.StatusUnprocessableEntity, "category"},
@@ -294,6 +299,10 @@ func TestNomination_EligibilityRules(t *testing.T) {
 func TestNomination_ThirdPartyOnlyWhenAllowed(t *testing.T) {
 	s := newPrizes(t, `,"settings":{"allow_third_party_nominations":false}`)
 	_, otherTok := s.signIn(t, "other@example.org")
+	// Another user's unpublished project does not exist for the nominator,
+	// whatever the contest allows.
+	private := s.createProject(t, s.userTok, "Amina's private draft")
+	wantProblem(t, s.nominate(t, otherTok, nominationBody(private.ID, 3)), http.StatusNotFound, "not-found")
 	theirs := s.publishedProject(t, s.user.ID, "Amina's Org", "c3")
 	p := wantProblem(t, s.nominate(t, otherTok, nominationBody(theirs.ID, 3)), http.StatusUnprocessableEntity, "validation")
 	if p.Errors[0].Field != "project_id" {

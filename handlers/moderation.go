@@ -53,6 +53,11 @@ func (s *server) moderate(step string) gin.HandlerFunc {
 			}
 			before = p.State
 			p.State, p.Note = target.state, req.Note
+			if target.state == models.ProjectRejected && p.Published != nil {
+				// A rejected edit of a published entry falls back to the
+				// published version, which stays public and editable.
+				p.ProjectContent, p.State = *p.Published, models.ProjectPublished
+			}
 			if target.state == models.ProjectPublished {
 				published := p.ProjectContent
 				p.Published = &published
@@ -72,23 +77,26 @@ func (s *server) moderate(step string) gin.HandlerFunc {
 		if err != nil {
 			logger(c).ErrorContext(ctx, "audit entry lost", "err", err, "action", "project."+step, "target", p.ID)
 		}
-		s.mailOwner(ctx, c, p, now)
+		s.mailOwner(ctx, c, p, target.state, now)
 		answerProject(c, http.StatusOK, p)
 	}
 }
 
 // mailOwner tells the project's owner of a moderation decision. The decision
 // stands even if the mail cannot be queued; that is logged.
-func (s *server) mailOwner(ctx context.Context, c *gin.Context, p models.Project, at time.Time) {
+func (s *server) mailOwner(ctx context.Context, c *gin.Context, p models.Project, decision models.ProjectState, at time.Time) {
 	owner, err := s.store.UserByID(ctx, p.OwnerID)
 	if err == nil {
-		body := fmt.Sprintf("Hello %s,\n\nYour Stocktaking entry \"%s\" is now %s.\n", owner.Name, p.Title, p.State)
+		body := fmt.Sprintf("Hello %s,\n\nThe moderators' decision on your Stocktaking entry \"%s\": %s.\n", owner.Name, p.Title, decision)
+		if decision == models.ProjectRejected && p.State == models.ProjectPublished {
+			body += "Your changes were not accepted; the published version stays as it was.\n"
+		}
 		if p.Note != "" {
 			body += "\nThe moderators wrote:\n\n" + p.Note + "\n"
 		}
 		body += "\nSee it at " + s.publicURL + "/projects/" + p.ID + "\n"
 		_, err = s.mailer.Send(ctx, models.Mail{To: owner.Email, Kind: models.MailProjectChanged,
-			Subject: fmt.Sprintf("Your WSIS Stocktaking entry is %s", p.State), Body: body, CreatedAt: at})
+			Subject: fmt.Sprintf("Your WSIS Stocktaking entry: %s", decision), Body: body, CreatedAt: at})
 	}
 	if err != nil {
 		logger(c).ErrorContext(ctx, "moderation mail not queued", "err", err, "project", p.ID)

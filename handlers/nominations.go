@@ -119,11 +119,17 @@ func (s *server) getNomination(c *gin.Context) {
 		answerNomination(c, http.StatusOK, n)
 		return
 	}
-	if !n.IsPublic() {
+	contest, err := s.store.Contest(c.Request.Context(), n.Contest)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	view, ok := publicNomination(n, contest.Stages)
+	if !ok {
 		respondError(c, models.ErrNotFound)
 		return
 	}
-	c.JSON(http.StatusOK, publicNomination(n))
+	c.JSON(http.StatusOK, view)
 }
 
 // publicNominationView is what anyone may read of a nominee.
@@ -139,10 +145,16 @@ type publicNominationView struct {
 	State            models.NominationState `json:"state"`
 }
 
-func publicNomination(n models.Nomination) publicNominationView {
+// publicNomination is the public view of n under the contest's stage flags,
+// and whether the public may see it at all.
+func publicNomination(n models.Nomination, st models.Stages) (publicNominationView, bool) {
+	state, ok := n.PublicState(st)
+	if !ok {
+		return publicNominationView{}, false
+	}
 	return publicNominationView{ID: n.ID, Contest: n.Contest, Category: n.Category, ProjectID: n.ProjectID,
 		ProjectTitle: n.ProjectTitle, Organization: n.Organization, Countries: n.Countries,
-		ShortDescription: n.ShortDescription, State: n.State}
+		ShortDescription: n.ShortDescription, State: state}, true
 }
 
 // ownNomination loads the signed-in nominator's nomination that may still

@@ -45,10 +45,10 @@ func (s *server) contestRanking(c *gin.Context, contest models.Contest) (map[int
 		byID[n.ID] = n
 		in.Nominations = append(in.Nominations, models.RankCandidate{ID: n.ID, Category: n.Category, SubmittedAt: n.CreatedAt})
 	}
+	// Every submitted review of the contest calibrates its reviewer's scale,
+	// also reviews of nominations screened out since (SPEC §5).
 	for _, r := range reviews {
-		if _, ok := byID[r.NominationID]; ok {
-			in.Reviews = append(in.Reviews, models.SubmittedReview{NominationID: r.NominationID, ReviewerID: r.ReviewerID, Scores: r.Scores})
-		}
+		in.Reviews = append(in.Reviews, models.SubmittedReview{NominationID: r.NominationID, ReviewerID: r.ReviewerID, Scores: r.Scores})
 	}
 	out := map[int][]rankingRow{}
 	for category, ranked := range models.Rank(in) {
@@ -164,7 +164,12 @@ func (s *server) publishNominees(c *gin.Context) {
 		}
 		chosen[id] = true
 	}
-	for _, id := range req.Remove {
+	for i, id := range req.Remove {
+		n, err := s.store.Nomination(ctx, id)
+		if err != nil || n.Contest != year {
+			respondError(c, models.Invalid(fmt.Sprintf("remove[%d]", i), "is not a nomination of this contest"))
+			return
+		}
 		delete(chosen, id)
 	}
 	ids := make([]string, 0, len(chosen))
@@ -173,18 +178,27 @@ func (s *server) publishNominees(c *gin.Context) {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
+		// Nominations turn nominee before the stage flag is set, and the public
+		// sees nominees only once it is: a step cut short is simply run again,
+		// and a nominee from the first run is already done.
 		if _, err := s.store.UpdateNomination(ctx, id, 0, now, func(n *models.Nomination) error {
-			if n.State != models.NominationSubmitted {
-				return models.WithDetail(models.ErrConflict, "nomination "+id+" is "+string(n.State))
+			switch n.State {
+			case models.NominationNominee:
+				return nil
+			case models.NominationSubmitted:
+				n.State = models.NominationNominee
+				return nil
 			}
-			n.State = models.NominationNominee
-			return nil
+			return models.WithDetail(models.ErrConflict, "nomination "+id+" is "+string(n.State))
 		}); err != nil {
 			respondError(c, err)
 			return
 		}
 	}
 	_, after, err := s.store.UpdateContest(ctx, year, 0, now, func(ct *models.Contest) error {
+		if ct.Stages.NomineesPublished {
+			return models.WithDetail(models.ErrConflict, "the nominees of this contest are published")
+		}
 		ct.Stages.NomineesPublished = true
 		ct.ShortlistMethod = ct.Settings.ScoreNormalization
 		return nil
@@ -227,9 +241,11 @@ func (s *server) nominees(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	items := make([]publicNominationView, len(list))
-	for i, n := range list {
-		items[i] = publicNomination(n)
+	items := make([]publicNominationView, 0, len(list))
+	for _, n := range list {
+		if view, ok := publicNomination(n, contest.Stages); ok {
+			items = append(items, view)
+		}
 	}
 	c.Header("Cache-Control", "public, max-age=60")
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})

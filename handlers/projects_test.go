@@ -195,8 +195,14 @@ func TestModeration_WholeLifecycleAuditedAndMailed(t *testing.T) {
 	if got := decode[models.PublicProject](t, s.do(t, http.MethodGet, path, nil)); got.Title != "Community networks for Sahel" {
 		t.Fatalf("an edit under review is public: %q", got.Title)
 	}
-	step(adminTok, http.MethodPost, "/api/v1/admin/projects/"+p.ID+"/reject", `{"note":"Out of scope."}`, http.StatusOK)
-	step(tok, http.MethodPost, path+"/submit", "", http.StatusConflict)
+	// A rejected edit falls back to the published version, which stays
+	// public and can be edited again.
+	rejected := step(adminTok, http.MethodPost, "/api/v1/admin/projects/"+p.ID+"/reject", `{"note":"Out of scope."}`, http.StatusOK)
+	if rejected.State != models.ProjectPublished || rejected.Title != "Community networks for Sahel" || rejected.Note != "Out of scope." {
+		t.Fatalf("after a rejected edit: %s %q %q", rejected.State, rejected.Title, rejected.Note)
+	}
+	step(tok, http.MethodPost, path+"/submit", "", http.StatusConflict) // nothing changed to submit
+	step(tok, http.MethodPatch, path, `{"title":"Community networks, second try"}`, http.StatusOK)
 	wantProblem(t, s.do(t, http.MethodDelete, path, nil, bearer(tok)...), http.StatusConflict, "conflict")
 
 	audit := decode[struct {
@@ -219,7 +225,7 @@ func TestModeration_WholeLifecycleAuditedAndMailed(t *testing.T) {
 			subjects = append(subjects, m.Subject)
 		}
 	}
-	if len(subjects) != 3 || !strings.Contains(subjects[0], "rejected") || !strings.Contains(subjects[2], "returned") {
+	if len(subjects) != 3 || !strings.Contains(subjects[0], "rejected") || !strings.Contains(subjects[1], "published") || !strings.Contains(subjects[2], "returned") {
 		t.Fatalf("mails to the owner = %v", subjects)
 	}
 }

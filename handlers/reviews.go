@@ -139,6 +139,12 @@ func (s *server) putReview(c *gin.Context) {
 		err = contest.RequireOpen(models.WindowReview, s.clock.Now())
 	}
 	if err == nil {
+		var n models.Nomination
+		if n, err = s.store.Nomination(ctx, a.NominationID); err == nil && !slices.Contains(eligibleForReview, n.State) {
+			err = models.WithDetail(models.ErrConflict, "the nomination is "+string(n.State)+" and is no longer reviewed")
+		}
+	}
+	if err == nil {
 		err = models.CheckScores(req.Scores, contest.Settings.Criteria, req.Submit)
 	}
 	if err != nil {
@@ -190,6 +196,9 @@ func (s *server) assignReviewer(c *gin.Context) {
 	if err == nil && !slices.Contains(eligibleForReview, n.State) {
 		err = models.WithDetail(models.ErrConflict, "a "+string(n.State)+" nomination is not reviewed")
 	}
+	if err == nil {
+		err = s.requireAssigning(c, n.Contest)
+	}
 	var reviewer models.User
 	if err == nil {
 		reviewer, err = s.store.UserByID(ctx, req.ReviewerID)
@@ -228,11 +237,28 @@ func (s *server) assignReviewer(c *gin.Context) {
 // unassignReviewer removes an assignment whose review is not submitted;
 // admins only.
 func (s *server) unassignReviewer(c *gin.Context) {
-	a, err := s.store.DeleteAssignment(c.Request.Context(), c.Param("id"))
+	ctx := c.Request.Context()
+	a, err := s.store.Assignment(ctx, c.Param("id"))
+	if err == nil {
+		err = s.requireAssigning(c, a.Contest)
+	}
+	if err == nil {
+		a, err = s.store.DeleteAssignment(ctx, a.ID)
+	}
 	if err != nil {
 		respondError(c, err)
 		return
 	}
 	s.auditAssignments(c, "assignment.delete", []models.Assignment{a})
 	c.Status(http.StatusNoContent)
+}
+
+// requireAssigning refuses changes of a contest's assignments once its
+// review window has closed (409 phase-closed).
+func (s *server) requireAssigning(c *gin.Context, year int) error {
+	contest, err := s.store.Contest(c.Request.Context(), year)
+	if err != nil {
+		return err
+	}
+	return contest.RequireNotClosed(models.WindowReview, s.clock.Now())
 }

@@ -149,6 +149,13 @@ func TestReview_DraftSubmitWindowAndIsolation(t *testing.T) {
 	if len(list.Items) != 1 || list.Items[0].Nomination.ShortDescription == "" || len(list.Items[0].Criteria) != 8 {
 		t.Fatalf("own assignments = %+v", list.Items)
 	}
+	wantProblem(t, s.do(t, http.MethodDelete, "/api/v1/admin/assignments/"+a.ID, nil, bearer(s.adminTok)...), http.StatusConflict, "conflict")
+	// Criteria cannot change under submitted reviews.
+	p = wantProblem(t, s.do(t, http.MethodPatch, "/api/v1/admin/contests/2027", jsonBody(`{"settings":{"criteria":[{"key":"impact","name":"Impact"}]}}`), bearer(s.adminTok)...),
+		http.StatusConflict, "conflict")
+	if !strings.Contains(p.Detail, "criteria") {
+		t.Fatalf("detail %q", p.Detail)
+	}
 	// Edits until the deadline, none after it.
 	s.at(t, revCloses.Add(-time.Nanosecond))
 	if rec := s.do(t, http.MethodPut, path, jsonBody(`{"scores":`+fullScores+`,"submit":true,"comment":"revised"}`), bearer(s.reviewerTok[s.reviewers[0].ID])...); rec.Code != http.StatusOK {
@@ -157,7 +164,29 @@ func TestReview_DraftSubmitWindowAndIsolation(t *testing.T) {
 	s.at(t, revCloses)
 	wantProblem(t, s.do(t, http.MethodPut, path, jsonBody(`{"scores":`+fullScores+`,"submit":true}`), bearer(s.reviewerTok[s.reviewers[0].ID])...),
 		http.StatusConflict, "phase-closed")
-	wantProblem(t, s.do(t, http.MethodDelete, "/api/v1/admin/assignments/"+a.ID, nil, bearer(s.adminTok)...), http.StatusConflict, "conflict")
+	wantProblem(t, s.do(t, http.MethodDelete, "/api/v1/admin/assignments/"+a.ID, nil, bearer(s.adminTok)...), http.StatusConflict, "phase-closed")
+	wantProblem(t, s.assign(t, s.nominations[0].ID, s.reviewers[1].ID), http.StatusConflict, "phase-closed")
+	wantProblem(t, s.do(t, http.MethodPost, "/api/v1/admin/contests/2027/assignments/auto", nil, bearer(s.adminTok)...), http.StatusConflict, "phase-closed")
+}
+
+func TestReview_ScreenedOutNominationIsNoLongerReviewed(t *testing.T) {
+	s := newReviewSetup(t, "", []string{"Digital Sahel"}, 1)
+	s.at(t, subCloses)
+	a := decode[models.Assignment](t, s.assign(t, s.nominations[0].ID, s.reviewers[0].ID))
+	if rec := s.do(t, http.MethodPost, "/api/v1/admin/nominations/"+s.nominations[0].ID+"/ineligible", jsonBody(`{"reason":"Out of scope."}`), bearer(s.adminTok)...); rec.Code != http.StatusOK {
+		t.Fatalf("screen: %d", rec.Code)
+	}
+	wantProblem(t, s.do(t, http.MethodPut, "/api/v1/reviewer/assignments/"+a.ID+"/review", jsonBody(`{"scores":`+fullScores+`,"submit":true}`), bearer(s.reviewerTok[s.reviewers[0].ID])...),
+		http.StatusConflict, "conflict")
+}
+
+func TestContest_CriteriaKeysValidated(t *testing.T) {
+	s := newPrizes(t, "")
+	for _, body := range []string{`{"settings":{"criteria":[{"key":"","name":"x"}]}}`,
+		`{"settings":{"criteria":[{"key":"impact","name":"A"},{"key":"impact","name":"B"}]}}`,
+		`{"settings":{"criteria":[{"key":"Impact!","name":"A"}]}}`} {
+		wantProblem(t, s.do(t, http.MethodPatch, "/api/v1/admin/contests/2027", jsonBody(body), bearer(s.adminTok)...), http.StatusUnprocessableEntity, "validation")
+	}
 }
 
 func TestAutoAssign_CoversBalancesAvoidsConflictsAndIsIdempotent(t *testing.T) {

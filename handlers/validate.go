@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/wsis-platform/wsis/models"
 )
+
+var criterionKey = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // validate is the one validator of request types; custom rules are
 // registered on it once, here.
@@ -60,6 +63,9 @@ func newValidator() *validator.Validate {
 			return !strings.ContainsFunc(fl.Field().String(), func(r rune) bool {
 				return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 			})
+		},
+		"criterion_key": func(fl validator.FieldLevel) bool {
+			return criterionKey.MatchString(fl.Field().String())
 		},
 		"date": func(fl validator.FieldLevel) bool {
 			_, err := time.Parse(time.DateOnly, fl.Field().String())
@@ -157,6 +163,8 @@ func message(fe validator.FieldError) string {
 		return "must be one line, without tabs or other control characters"
 	case "date":
 		return "must be a date YYYY-MM-DD"
+	case "criterion_key":
+		return "must be lower-case letters, digits and underscores, starting with a letter"
 	case "not_before_start":
 		return "must not be before start_date"
 	}

@@ -176,6 +176,17 @@ func (c Contest) RequireClosed(name WindowName, t time.Time) error {
 		name, w.ClosesAt.UTC().Format(time.RFC3339)))
 }
 
+// RequireNotClosed returns a *PhaseClosedError once window name has closed
+// by t: work that prepares a window (assigning reviewers before and during
+// the review) may go on until it ends.
+func (c Contest) RequireNotClosed(name WindowName, t time.Time) error {
+	w := c.Schedule.Window(name)
+	if t.Before(w.ClosesAt) {
+		return nil
+	}
+	return &PhaseClosedError{Name: name, Dates: w}
+}
+
 // RequireNotOpened returns an error once window name has opened by t.
 func (c Contest) RequireNotOpened(name WindowName, t time.Time) error {
 	w := c.Schedule.Window(name)

@@ -87,3 +87,24 @@ func TestNormalizeOrganization_IgnoresCaseAndSpaces(t *testing.T) {
 		t.Fatal("case and spaces are not ignored")
 	}
 }
+
+func TestNomination_PublicStateFollowsTheStageFlags(t *testing.T) {
+	for _, tc := range []struct {
+		state  models.NominationState
+		stages models.Stages
+		want   models.NominationState
+		public bool
+	}{
+		{models.NominationNominee, models.Stages{}, "", false},
+		{models.NominationSubmitted, models.Stages{NomineesPublished: true}, "", false},
+		{models.NominationNominee, models.Stages{NomineesPublished: true}, models.NominationNominee, true},
+		{models.NominationWinner, models.Stages{NomineesPublished: true}, models.NominationNominee, true},
+		{models.NominationWinner, models.Stages{NomineesPublished: true, ChampionsPublished: true}, models.NominationChampion, true},
+		{models.NominationWinner, models.Stages{NomineesPublished: true, ChampionsPublished: true, ResultsPublished: true}, models.NominationWinner, true},
+	} {
+		got, ok := models.Nomination{State: tc.state}.PublicState(tc.stages)
+		if got != tc.want || ok != tc.public {
+			t.Errorf("%s under %+v: %q %v, want %q %v", tc.state, tc.stages, got, ok, tc.want, tc.public)
+		}
+	}
+}

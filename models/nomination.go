@@ -82,31 +82,46 @@ func NormalizeOrganization(name string) string {
 // CheckNominable applies SPEC §5's rules about the project to a nomination
 // of it by nominatorID in category of contest c: the project is the
 // nominator's own or, when the contest allows it, any published project; it
-// is not a draft (nor rejected); the category is one of its action lines.
-// Earlier wins and duplicates are checked by the store.
+// is published, since a nomination shows it to the public once it is a
+// nominee (which also rules out drafts); the category is one of its action
+// lines. A project the nominator may not see is ErrNotFound before any other
+// rule, so that no answer tells it exists. Earlier wins and duplicates are
+// checked by the store.
 func CheckNominable(c Contest, p Project, nominatorID string, category int) error {
 	own := p.OwnerID == nominatorID
-	if !own && !c.Settings.AllowThirdPartyNominations {
-		return Invalid("project_id", "this contest accepts nominations of your own projects only")
-	}
 	if !own && p.Published == nil {
 		return WithDetail(ErrNotFound, "no such project")
 	}
-	if p.Published == nil && (p.State == ProjectDraft || p.State == ProjectRejected) {
-		return Invalid("project_id", "a "+string(p.State)+" project cannot be nominated; submit it to the Stocktaking first")
+	if !own && !c.Settings.AllowThirdPartyNominations {
+		return Invalid("project_id", "this contest accepts nominations of your own projects only")
+	}
+	if p.Published == nil {
+		return Invalid("project_id", "only a project published in the Stocktaking can be nominated; this one is "+string(p.State))
 	}
 	if category < 1 || category > len(ActionLines) {
 		return Invalid("category", "must be from 1 to 18")
 	}
-	lines := p.ActionLines
-	if p.Published != nil {
-		lines = p.Published.ActionLines
-	}
 	code := ActionLines[category-1].Code
-	for _, l := range lines {
+	for _, l := range p.Published.ActionLines {
 		if l == code {
 			return nil
 		}
 	}
 	return Invalid("category", "must be one of the project's action lines; category "+strconv.Itoa(category)+" is "+code)
+}
+
+// PublicState is the state the public may see of a nomination under the
+// contest's stage flags: nothing before the nominees are published, and a
+// champion or winner only once that step is published.
+func (n Nomination) PublicState(st Stages) (NominationState, bool) {
+	if !st.NomineesPublished || !n.IsPublic() {
+		return "", false
+	}
+	switch {
+	case n.State == NominationWinner && st.ResultsPublished:
+		return NominationWinner, true
+	case (n.State == NominationWinner || n.State == NominationChampion) && st.ChampionsPublished:
+		return NominationChampion, true
+	}
+	return NominationNominee, true
 }
