@@ -80,11 +80,10 @@ func (d projectDoc) project() models.Project {
 	return p
 }
 
-// Observer learns of every project and account as written, and of the id of
-// every project deleted; the search read model is one.
+// Observer learns of every project (a deleted one with Deleted set) and
+// account as written, with its change sequence; the search read model is one.
 type Observer interface {
 	ProjectChanged(p models.Project)
-	ProjectDeleted(id string)
 	UserChanged(u models.User)
 }
 
@@ -196,20 +195,14 @@ func (s *Store) UpdateProject(ctx context.Context, id, ownerID string, version i
 // read model learns of the deletion; it is gone for every reader. Returns
 // ErrNotFound, ErrPreconditionFailed or check's error.
 func (s *Store) DeleteProject(ctx context.Context, id, ownerID string, version int, at time.Time, check ProjectChange) error {
-	p, err := s.UpdateProject(ctx, id, ownerID, version, at, func(p *models.Project) error {
+	_, err := s.UpdateProject(ctx, id, ownerID, version, at, func(p *models.Project) error {
 		if err := check(p); err != nil {
 			return err
 		}
 		p.Deleted = true
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	if s.observer != nil {
-		s.observer.ProjectDeleted(p.ID)
-	}
-	return nil
+	return err
 }
 
 // ProjectsChangedSince calls fn with every project, deleted ones included,

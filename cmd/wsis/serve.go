@@ -95,6 +95,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 		}
 	})
 	work.Go(func() { cleanExpired(workCtx, st, clock, log) })
+	work.Go(func() { followStore(workCtx, index, st, log) })
 	defer func() {
 		stopWork()
 		work.Wait()
@@ -177,6 +178,34 @@ func openSearch(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 	}
 	log.Info("search index caught up", "projects", n, "last_seq", index.LastSeq(), "took", time.Since(start).String())
 	return index, nil
+}
+
+// followStore keeps the search index caught up with writes it did not hear
+// of: other replicas' (with a MongoDB deployment, every few seconds, which
+// its seq index makes cheap) and its own failed updates (whenever the index
+// says it is stale). It returns when ctx ends.
+func followStore(ctx context.Context, index *search.Index, st *store.Store, log *slog.Logger) {
+	every := 5 * time.Second
+	if st.Embedded() {
+		every = 30 * time.Second // one process owns the embedded store: only failures need it
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if st.Embedded() && !index.Stale() {
+			continue
+		}
+		if n, err := index.CatchUp(ctx, st); err != nil && ctx.Err() == nil {
+			log.Warn("search index catch-up failed", "err", err)
+		} else if n > 0 {
+			log.Debug("search index caught up", "documents", n)
+		}
+	}
 }
 
 // hashSlots bounds concurrent password hashes at 19 MiB each: one per core

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // the "en" analyzer of the text fields
@@ -51,6 +52,10 @@ type Index struct {
 	log  *slog.Logger
 	mu   sync.Mutex // orders writes of last_seq
 	last int64
+	// wmu orders the index's writes: notifications and catch-ups.
+	wmu    sync.Mutex
+	recent map[string]appliedSeq
+	stale  atomic.Bool
 	// gen counts the index's changes; facet counts cached at one
 	// generation are stale at the next.
 	gen    atomic.Int64
@@ -84,7 +89,7 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 			return nil, fmt.Errorf("search: create index: %w", err)
 		}
 	}
-	x := &Index{idx: idx, dir: dir, log: log}
+	x := &Index{idx: idx, dir: dir, log: log, recent: map[string]appliedSeq{}}
 	if v, err := idx.GetInternal([]byte(lastSeqKey)); err == nil && v != nil {
 		x.last, _ = strconv.ParseInt(string(v), 10, 64)
 	}
@@ -104,6 +109,9 @@ func (x *Index) LastSeq() int64 {
 // CatchUp applies every project the store changed since the index's last
 // sequence (less the slack), in batches.
 func (x *Index) CatchUp(ctx context.Context, src Source) (int, error) {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	x.stale.Store(false)
 	from := max(x.LastSeq()-catchUpSlack, 0)
 	batch := x.idx.NewBatch()
 	n, maxSeq := 0, int64(0)
@@ -119,6 +127,9 @@ func (x *Index) CatchUp(ctx context.Context, src Source) (int, error) {
 		return x.noteSeq(maxSeq)
 	}
 	err := src.ProjectsChangedSince(ctx, from, func(p models.Project, deleted bool) error {
+		if !x.fresher("p:"+p.ID, p.Seq) {
+			return nil
+		}
 		if err := addToBatch(batch, p, deleted); err != nil {
 			return err
 		}
@@ -131,6 +142,9 @@ func (x *Index) CatchUp(ctx context.Context, src Source) (int, error) {
 	})
 	if err == nil {
 		err = src.UsersChangedSince(ctx, from, func(u models.User) error {
+			if !x.fresher("u:"+u.ID, u.Seq) {
+				return nil
+			}
 			if err := batch.Index(userID(u.ID), userDoc(u)); err != nil {
 				return fmt.Errorf("search: index user %s: %w", u.ID, err)
 			}
@@ -142,10 +156,12 @@ func (x *Index) CatchUp(ctx context.Context, src Source) (int, error) {
 			return nil
 		})
 	}
-	if err != nil {
-		return n, err
+	if err == nil {
+		err = flush()
 	}
-	if err := flush(); err != nil {
+	if err != nil {
+		x.stale.Store(true)
+		x.recent = map[string]appliedSeq{} // nothing of this run counts as applied
 		return n, err
 	}
 	if n >= compactAfter {
@@ -171,9 +187,15 @@ func (x *Index) compact(ctx context.Context) {
 	}
 }
 
-// ProjectChanged indexes p as written. Failures are logged: the store has
-// the write, and the next catch-up indexes it.
+// ProjectChanged indexes p as written, unless a newer version of it is
+// indexed already. A failure is logged and marks the index stale: the store
+// has the write, and the next catch-up indexes it.
 func (x *Index) ProjectChanged(p models.Project) {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	if !x.fresher("p:"+p.ID, p.Seq) {
+		return
+	}
 	batch := x.idx.NewBatch()
 	err := addToBatch(batch, p, p.Deleted)
 	if err == nil {
@@ -184,6 +206,8 @@ func (x *Index) ProjectChanged(p models.Project) {
 		err = x.noteSeq(p.Seq)
 	}
 	if err != nil {
+		x.stale.Store(true)
+		delete(x.recent, "p:"+p.ID)
 		x.log.Error("search: index project", "id", p.ID, "err", err)
 	}
 }
@@ -191,6 +215,11 @@ func (x *Index) ProjectChanged(p models.Project) {
 // UserChanged indexes the account as written, for the admins' list.
 // Failures are logged, like ProjectChanged's.
 func (x *Index) UserChanged(u models.User) {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	if !x.fresher("u:"+u.ID, u.Seq) {
+		return
+	}
 	batch := x.idx.NewBatch()
 	err := batch.Index(userID(u.ID), userDoc(u))
 	if err == nil {
@@ -200,19 +229,40 @@ func (x *Index) UserChanged(u models.User) {
 		err = x.noteSeq(u.Seq)
 	}
 	if err != nil {
+		x.stale.Store(true)
+		delete(x.recent, "u:"+u.ID)
 		x.log.Error("search: index user", "id", u.ID, "err", err)
 	}
 }
 
-// ProjectDeleted removes the project from the index.
-func (x *Index) ProjectDeleted(id string) {
-	batch := x.idx.NewBatch()
-	batch.Delete(publicID(id))
-	batch.Delete(workID(id))
-	if err := x.idx.Batch(batch); err != nil {
-		x.log.Error("search: delete project", "id", id, "err", err)
+// Stale reports whether a write failed to reach the index since the last
+// catch-up, so that one is due.
+func (x *Index) Stale() bool { return x.stale.Load() }
+
+// fresher reports whether seq is newer than what the index last applied for
+// key, recording it when it is. Notifications of two quick writes of one
+// document may arrive out of order; the older one is then dropped. Entries
+// are kept a minute, far longer than such a race lasts, so memory follows
+// the recent writes.
+func (x *Index) fresher(key string, seq int64) bool {
+	now := time.Now()
+	if len(x.recent) > 10000 {
+		for k, a := range x.recent {
+			if now.Sub(a.at) > time.Minute {
+				delete(x.recent, k)
+			}
+		}
 	}
-	x.gen.Add(1)
+	if a, ok := x.recent[key]; ok && seq <= a.seq {
+		return false
+	}
+	x.recent[key] = appliedSeq{seq: seq, at: now}
+	return true
+}
+
+type appliedSeq struct {
+	seq int64
+	at  time.Time
 }
 
 // facetCache keeps the facet counts of recent queries for the index
