@@ -250,7 +250,20 @@ func TestCatalogue_OnlyPublishedProjects(t *testing.T) {
 func TestSearchIndex_RebuiltFromScratchGivesSameAnswers(t *testing.T) {
 	s := newServer(t)
 	s.seedCatalogue(t, 80, 5)
-	queries := []string{"limit=100&action_line=c3", "limit=100&region=asia-pacific&sort=title", "limit=5&q=telemedicine", "limit=1"}
+	// Writes through the API too: a published entry with a pending edit, and
+	// a deleted draft.
+	_, tok := s.signIn(t, "owner@example.org")
+	_, adminTok := s.signIn(t, "admin@example.org", models.RoleAdmin)
+	p := s.createProject(t, tok, "Published then edited")
+	s.do(t, http.MethodPost, "/api/v1/projects/"+p.ID+"/submit", nil, bearer(tok)...)
+	s.do(t, http.MethodPost, "/api/v1/admin/projects/"+p.ID+"/publish", nil, bearer(adminTok)...)
+	s.do(t, http.MethodPatch, "/api/v1/projects/"+p.ID, jsonBody(`{"title":"Pending edit, not public"}`), bearer(tok)...)
+	gone := s.createProject(t, tok, "Deleted draft project")
+	if rec := s.do(t, http.MethodDelete, "/api/v1/projects/"+gone.ID, nil, bearer(tok)...); rec.Code != http.StatusNoContent {
+		t.Fatalf("delete: %d", rec.Code)
+	}
+	queries := []string{"limit=100&action_line=c3", "limit=100&region=asia-pacific&sort=title", "limit=5&q=telemedicine", "limit=1",
+		"limit=100&q=" + url.QueryEscape("published edited pending deleted")}
 	before := map[string]cataloguePage{}
 	for _, q := range queries {
 		before[q] = s.catalogue(t, q)
@@ -274,6 +287,14 @@ func TestSearchIndex_RebuiltFromScratchGivesSameAnswers(t *testing.T) {
 			fmt.Sprint(after.Facets) != fmt.Sprint(before[q].Facets) {
 			t.Errorf("%s: rebuilt index answers differently", q)
 		}
+	}
+	if got := titles(before["limit=100&q="+url.QueryEscape("published edited pending deleted")].Items); fmt.Sprint(got) != "[Published then edited]" {
+		t.Errorf("the text search found %v, want only the published version", got)
+	}
+	mineBefore := s.do(t, http.MethodGet, "/api/v1/me/projects", nil, bearer(tok)...).Body.String()
+	tok2 := s2.login(t, "owner@example.org", testPassword).AccessToken
+	if mineAfter := s2.do(t, http.MethodGet, "/api/v1/me/projects", nil, bearer(tok2)...).Body.String(); mineAfter != mineBefore {
+		t.Errorf("the owner's list differs after the rebuild:\n%s\n%s", mineBefore, mineAfter)
 	}
 }
 

@@ -276,6 +276,9 @@ func TestRankings_PublishNomineesWithOverrides(t *testing.T) {
 	wantProblem(t, s.do(t, http.MethodPost, "/api/v1/admin/contests/2027/nominees/publish", nil, bearer(s.adminTok)...), http.StatusConflict, "phase-closed")
 	wantProblem(t, s.do(t, http.MethodGet, "/api/v1/contests/2027/nominees", nil), http.StatusNotFound, "not-found")
 
+	// Once voting has opened, the shortlist can no longer be published.
+	s.at(t, revCloses.Add(time.Hour))
+	wantProblem(t, s.do(t, http.MethodPost, "/api/v1/admin/contests/2027/nominees/publish", nil, bearer(s.adminTok)...), http.StatusConflict, "phase-closed")
 	// The secretariat leaves a week between the review and the vote.
 	votingOpens := revCloses.AddDate(0, 0, 7)
 	patch := fmt.Sprintf(`{"schedule":{"voting":{"opens_at":%q,"closes_at":%q}}}`, votingOpens.Format(time.RFC3339), voteCloses.Format(time.RFC3339))
