@@ -166,3 +166,19 @@ func TestEnsureAdmin_ReplicasStartingTogetherAllSucceed(t *testing.T) {
 		t.Fatalf("audit = %+v, %v; want one creation", entries, err)
 	}
 }
+
+func TestKeysAdd_RotatesTheSigningKey(t *testing.T) {
+	dir := t.TempDir()
+	environ := env(map[string]string{"WSIS_DATA_DIR": dir})
+	var out strings.Builder
+	for range 2 {
+		out.Reset()
+		if err := run(context.Background(), []string{"keys", "add"}, environ, strings.NewReader(""), &out, io.Discard); err != nil {
+			t.Fatalf("keys add: %v", err)
+		}
+	}
+	// The first run also created the initial key: three keys verify now.
+	if !strings.Contains(out.String(), "3 keys verify tokens") {
+		t.Fatalf("keys add said %q", out.String())
+	}
+}

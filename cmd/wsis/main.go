@@ -29,6 +29,7 @@ Usage:
   wsis [serve] [flags]   serve the API and the web UI (the default)
   wsis admin create --email EMAIL
                          create or promote a verified admin; password on stdin
+  wsis keys add          add an access-token signing key (rotation)
   wsis seed --projects N [--users U]
                          fill the database with synthetic published projects
   wsis bench catalogue --projects N [--requests R]
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, cfg, stderr, nil)
 	case "admin":
 		return adminCommand(ctx, args, getenv, stdin, stdout, stderr)
+	case "keys":
+		return keysCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "bench":
