@@ -72,27 +72,16 @@ func (s *server) patchUser(c *gin.Context) {
 		return
 	}
 	if req.Roles != nil && !slices.Equal(before.Roles, after.Roles) {
-		s.audit(c, now, "user.roles", id, map[string]any{"roles": before.Roles}, map[string]any{"roles": after.Roles})
+		s.record(c, "user.roles", "user", id, map[string]any{"roles": before.Roles}, map[string]any{"roles": after.Roles})
 	}
 	if req.Disabled != nil && before.Disabled != after.Disabled {
 		action := "user.enable"
 		if after.Disabled {
 			action = "user.disable"
 		}
-		s.audit(c, now, action, id, map[string]any{"disabled": before.Disabled}, map[string]any{"disabled": after.Disabled})
+		s.record(c, action, "user", id, map[string]any{"disabled": before.Disabled}, map[string]any{"disabled": after.Disabled})
 	}
 	s.answerProfile(c, after)
-}
-
-// audit appends an entry for the signed-in user's action. The change it
-// records has happened, so a failure to write the entry is logged loudly
-// rather than answered.
-func (s *server) audit(c *gin.Context, at time.Time, action, target string, before, after map[string]any) {
-	err := s.store.Audit(c.Request.Context(), models.AuditEntry{Time: at, ActorID: currentUser(c).ID, Action: action,
-		TargetType: "user", TargetID: target, Before: before, After: after, ClientIP: c.ClientIP()})
-	if err != nil {
-		logger(c).ErrorContext(c.Request.Context(), "audit entry lost", "err", err, "action", action, "target", target)
-	}
 }
 
 // listAudit answers the audit log, newest first, filtered by actor, action,

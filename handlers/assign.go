@@ -155,15 +155,9 @@ func (s *server) expertGroup(c *gin.Context, ids []string) ([]models.User, error
 }
 
 func (s *server) auditAssignments(c *gin.Context, action string, as []models.Assignment) {
-	ctx := c.Request.Context()
-	now := s.clock.Now()
 	for _, a := range as {
-		err := s.store.Audit(ctx, models.AuditEntry{Time: now, ActorID: currentUser(c).ID, Action: action,
-			TargetType: "assignment", TargetID: a.ID, After: map[string]any{"nomination_id": a.NominationID,
-				"reviewer_id": a.ReviewerID, "contest": a.Contest}, ClientIP: c.ClientIP()})
-		if err != nil {
-			logger(c).ErrorContext(ctx, "audit entry lost", "err", err, "action", action, "target", a.ID)
-		}
+		s.record(c, action, "assignment", a.ID, nil, map[string]any{"nomination_id": a.NominationID,
+			"reviewer_id": a.ReviewerID, "contest": a.Contest})
 	}
 }
 

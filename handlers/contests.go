@@ -107,7 +107,7 @@ func (s *server) createContest(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	s.auditContest(c, now, "contest.create", contest.Year, nil, map[string]any{"title": contest.Title,
+	s.record(c, "contest.create", "contest", strconv.Itoa(contest.Year), nil, map[string]any{"title": contest.Title,
 		"schedule": contest.Schedule, "settings": contest.Settings})
 	c.Header("Location", "/api/v1/contests/"+strconv.Itoa(contest.Year))
 	s.answerContest(c, http.StatusCreated, contest)
@@ -164,23 +164,15 @@ func (s *server) patchContest(c *gin.Context) {
 		return
 	}
 	if !before.Schedule.Equal(after.Schedule) {
-		s.auditContest(c, now, "contest.schedule", year, map[string]any{"schedule": before.Schedule}, map[string]any{"schedule": after.Schedule})
+		s.record(c, "contest.schedule", "contest", strconv.Itoa(year), map[string]any{"schedule": before.Schedule}, map[string]any{"schedule": after.Schedule})
 	}
 	if req.Settings != nil {
-		s.auditContest(c, now, "contest.settings", year, map[string]any{"settings": before.Settings}, map[string]any{"settings": after.Settings})
+		s.record(c, "contest.settings", "contest", strconv.Itoa(year), map[string]any{"settings": before.Settings}, map[string]any{"settings": after.Settings})
 	}
 	if before.Title != after.Title {
-		s.auditContest(c, now, "contest.title", year, map[string]any{"title": before.Title}, map[string]any{"title": after.Title})
+		s.record(c, "contest.title", "contest", strconv.Itoa(year), map[string]any{"title": before.Title}, map[string]any{"title": after.Title})
 	}
 	s.answerContest(c, http.StatusOK, after)
-}
-
-func (s *server) auditContest(c *gin.Context, at time.Time, action string, year int, before, after map[string]any) {
-	err := s.store.Audit(c.Request.Context(), models.AuditEntry{Time: at, ActorID: currentUser(c).ID, Action: action,
-		TargetType: "contest", TargetID: strconv.Itoa(year), Before: before, After: after, ClientIP: c.ClientIP()})
-	if err != nil {
-		logger(c).ErrorContext(c.Request.Context(), "audit entry lost", "err", err, "action", action, "target", year)
-	}
 }
 
 // contestAnswer is a contest with the window open now, by the server's

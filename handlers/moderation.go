@@ -71,12 +71,7 @@ func (s *server) moderate(step string) gin.HandlerFunc {
 			respondError(c, err)
 			return
 		}
-		err = s.store.Audit(ctx, models.AuditEntry{Time: now, ActorID: currentUser(c).ID, Action: "project." + step,
-			TargetType: "project", TargetID: p.ID, Before: map[string]any{"state": before},
-			After: map[string]any{"state": p.State, "note": p.Note}, ClientIP: c.ClientIP()})
-		if err != nil {
-			logger(c).ErrorContext(ctx, "audit entry lost", "err", err, "action", "project."+step, "target", p.ID)
-		}
+		s.record(c, "project."+step, "project", p.ID, map[string]any{"state": before}, map[string]any{"state": p.State, "note": p.Note})
 		s.mailOwner(ctx, c, p, target.state, now)
 		answerProject(c, http.StatusOK, p)
 	}

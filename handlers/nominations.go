@@ -318,11 +318,7 @@ func (s *server) markIneligible(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	if err := s.store.Audit(ctx, models.AuditEntry{Time: now, ActorID: currentUser(c).ID, Action: "nomination.ineligible",
-		TargetType: "nomination", TargetID: n.ID, Before: map[string]any{"state": models.NominationSubmitted},
-		After: map[string]any{"state": n.State, "reason": n.IneligibleReason}, ClientIP: c.ClientIP()}); err != nil {
-		logger(c).ErrorContext(ctx, "audit entry lost", "err", err, "action", "nomination.ineligible", "target", n.ID)
-	}
+	s.record(c, "nomination.ineligible", "nomination", n.ID, map[string]any{"state": models.NominationSubmitted}, map[string]any{"state": n.State, "reason": n.IneligibleReason})
 	s.mailNominator(ctx, c, n, fmt.Sprintf("Your nomination for the WSIS Prizes %d was screened out", n.Contest),
 		fmt.Sprintf("Your nomination of \"%s\" in category %d does not meet the contest's rules:\n\n%s", n.ProjectTitle,
 			n.Category, n.IneligibleReason))

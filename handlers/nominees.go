@@ -207,12 +207,8 @@ func (s *server) publishNominees(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	err = s.store.Audit(ctx, models.AuditEntry{Time: now, ActorID: currentUser(c).ID, Action: "contest.nominees.publish",
-		TargetType: "contest", TargetID: strconv.Itoa(year), After: map[string]any{"nominees": ids, "added": req.Add,
-			"removed": req.Remove, "reason": req.Reason, "method": after.ShortlistMethod}, ClientIP: c.ClientIP()})
-	if err != nil {
-		logger(c).ErrorContext(ctx, "audit entry lost", "err", err, "action", "contest.nominees.publish")
-	}
+	s.record(c, "contest.nominees.publish", "contest", strconv.Itoa(year), nil, map[string]any{"nominees": ids, "added": req.Add,
+		"removed": req.Remove, "reason": req.Reason, "method": after.ShortlistMethod})
 	c.JSON(http.StatusOK, gin.H{"nominees": ids, "method": after.ShortlistMethod})
 }
 
