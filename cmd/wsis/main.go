@@ -30,6 +30,8 @@ Usage:
   wsis admin create --email EMAIL
                          create or promote a verified admin; password on stdin
   wsis keys add          add an access-token signing key (rotation)
+  wsis healthcheck [--url U]
+                         exit 0 when the local server is ready (container healthchecks)
   wsis seed --projects N [--users U]
                          fill the database with synthetic published projects
   wsis bench catalogue --projects N [--requests R]
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, cfg, stderr, nil)
 	case "admin":
 		return adminCommand(ctx, args, getenv, stdin, stdout, stderr)
+	case "healthcheck":
+		return healthcheckCommand(ctx, args, getenv, stdout, stderr)
 	case "keys":
 		return keysCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":

@@ -209,3 +209,17 @@ func TestServe_StopLetsAnInFlightRequestFinish(t *testing.T) {
 		t.Fatal("the server did not stop")
 	}
 }
+
+func TestHealthcheck_ReadyServerPassesStoppedOneFails(t *testing.T) {
+	base, stop := startServer(t, t.TempDir(), io.Discard)
+	var out strings.Builder
+	if err := run(context.Background(), []string{"healthcheck", "--url", base + "/readyz"}, env(nil), strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatalf("healthcheck of a ready server: %v", err)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"healthcheck", "--url", base + "/readyz"}, env(nil), strings.NewReader(""), io.Discard, io.Discard); err == nil {
+		t.Fatal("healthcheck of a stopped server passed")
+	}
+}
