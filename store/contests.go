@@ -102,19 +102,8 @@ func (s *Store) Contest(ctx context.Context, year int) (models.Contest, error) {
 
 // Contests returns every contest, newest year first.
 func (s *Store) Contests(ctx context.Context) ([]models.Contest, error) {
-	cur, err := s.db.Collection(colContests).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "year", Value: -1}}))
-	if err != nil {
-		return nil, mapErr("list contests", err)
-	}
-	var docs []contestDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, mapErr("list contests", err)
-	}
-	out := make([]models.Contest, len(docs))
-	for i, d := range docs {
-		out[i] = d.contest()
-	}
-	return out, nil
+	return findAll(ctx, s.db.Collection(colContests), "list contests", bson.D{}, contestDoc.contest,
+		options.Find().SetSort(bson.D{{Key: "year", Value: -1}}))
 }
 
 // UpdateContest applies change to the contest atomically (read, decide,

@@ -173,20 +173,9 @@ func (s *Store) Nominations(ctx context.Context, q NominationQuery) ([]models.No
 	if len(q.States) > 0 {
 		filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: q.States}}})
 	}
-	cur, err := s.db.Collection(colNominations).Find(ctx, filter, options.Find().SetSort(bson.D{
-		{Key: "contest", Value: -1}, {Key: "category", Value: 1}, {Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, mapErr("list nominations", err)
-	}
-	var docs []nominationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, mapErr("list nominations", err)
-	}
-	out := make([]models.Nomination, len(docs))
-	for i, d := range docs {
-		out[i] = d.nomination()
-	}
-	return out, nil
+	return findAll(ctx, s.db.Collection(colNominations), "list nominations", filter, nominationDoc.nomination,
+		options.Find().SetSort(bson.D{
+			{Key: "contest", Value: -1}, {Key: "category", Value: 1}, {Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}))
 }
 
 // WonBefore reports whether the project won a contest before year.

@@ -39,20 +39,9 @@ func (q DirectQuery) filter() bson.D {
 // DirectPage returns a page of published projects, newest first, straight
 // from the store.
 func (s *Store) DirectPage(ctx context.Context, q DirectQuery) ([]models.Project, error) {
-	cur, err := s.db.Collection(colProjects).Find(ctx, q.filter(), options.Find().
-		SetSort(bson.D{{Key: "published_at", Value: -1}, {Key: "_id", Value: 1}}).SetSkip(int64(q.Skip)).SetLimit(int64(q.Limit)))
-	if err != nil {
-		return nil, mapErr("direct page", err)
-	}
-	var docs []projectDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, mapErr("direct page", err)
-	}
-	out := make([]models.Project, len(docs))
-	for i, d := range docs {
-		out[i] = d.project()
-	}
-	return out, nil
+	return findAll(ctx, s.db.Collection(colProjects), "direct page", q.filter(), projectDoc.project,
+		options.Find().
+			SetSort(bson.D{{Key: "published_at", Value: -1}, {Key: "_id", Value: 1}}).SetSkip(int64(q.Skip)).SetLimit(int64(q.Limit)))
 }
 
 // DirectActionLineCounts counts published projects by action line with an

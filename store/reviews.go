@@ -183,38 +183,17 @@ func (s *Store) Assignments(ctx context.Context, q AssignmentQuery) ([]models.As
 	if q.State != "" {
 		filter = append(filter, bson.E{Key: "state", Value: q.State})
 	}
-	cur, err := s.db.Collection(colAssignments).Find(ctx, filter, options.Find().SetSort(bson.D{
-		{Key: "contest", Value: -1}, {Key: "category", Value: 1}, {Key: "nomination_id", Value: 1}, {Key: "reviewer_id", Value: 1}}))
-	if err != nil {
-		return nil, mapErr("list assignments", err)
-	}
-	var docs []assignmentDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, mapErr("list assignments", err)
-	}
-	out := make([]models.Assignment, len(docs))
-	for i, d := range docs {
-		out[i] = models.Assignment(d)
-	}
-	return out, nil
+	return findAll(ctx, s.db.Collection(colAssignments), "list assignments", filter,
+		func(d assignmentDoc) models.Assignment { return models.Assignment(d) },
+		options.Find().SetSort(bson.D{{Key: "contest", Value: -1}, {Key: "category", Value: 1},
+			{Key: "nomination_id", Value: 1}, {Key: "reviewer_id", Value: 1}}))
 }
 
 // UsersWithRole returns the accounts holding role that are not disabled: the
 // Expert Group, when an assignment names no reviewers. It reads the whole
 // accounts collection, so only an admin's request runs it.
 func (s *Store) UsersWithRole(ctx context.Context, role models.Role) ([]models.User, error) {
-	cur, err := s.db.Collection(colUsers).Find(ctx, bson.D{{Key: "roles", Value: role}, {Key: "disabled", Value: false}},
+	return findAll(ctx, s.db.Collection(colUsers), "users with role",
+		bson.D{{Key: "roles", Value: role}, {Key: "disabled", Value: false}}, userDoc.user,
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, mapErr("users with role", err)
-	}
-	var docs []userDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, mapErr("users with role", err)
-	}
-	out := make([]models.User, len(docs))
-	for i, d := range docs {
-		out[i] = d.user()
-	}
-	return out, nil
 }

@@ -34,19 +34,9 @@ type signingKeyDoc struct {
 
 // SigningKeys returns every access-token signing key.
 func (s *Store) SigningKeys(ctx context.Context) ([]models.SigningKey, error) {
-	cur, err := s.db.Collection(colSigningKeys).Find(ctx, bson.D{})
-	if err != nil {
-		return nil, mapErr("list signing keys", err)
-	}
-	var docs []signingKeyDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, mapErr("list signing keys", err)
-	}
-	keys := make([]models.SigningKey, len(docs))
-	for i, d := range docs {
-		keys[i] = models.SigningKey{ID: d.ID, Seed: d.Seed, CreatedAt: d.CreatedAt}
-	}
-	return keys, nil
+	return findAll(ctx, s.db.Collection(colSigningKeys), "list signing keys", bson.D{}, func(d signingKeyDoc) models.SigningKey {
+		return models.SigningKey{ID: d.ID, Seed: d.Seed, CreatedAt: d.CreatedAt}
+	})
 }
 
 // InsertSigningKey stores a new key. Returns ErrConflict when its ID exists.

@@ -130,3 +130,22 @@ func mapErr(op string, err error) error {
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
 }
+
+// findAll reads every document filter selects and converts each with conv:
+// the lists of the small collections, which hold a year's contest work.
+func findAll[D, M any](ctx context.Context, c *mongo.Collection, op string, filter any, conv func(D) M,
+	opts ...options.Lister[options.FindOptions]) ([]M, error) {
+	cur, err := c.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, mapErr(op, err)
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(op, err)
+	}
+	out := make([]M, len(docs))
+	for i, d := range docs {
+		out[i] = conv(d)
+	}
+	return out, nil
+}
