@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -21,4 +23,47 @@ func InsertProbeEmail(ctx context.Context, s *Store, email string) error {
 // EnsureProbeIndex creates an index on the probe collection's email field.
 func EnsureProbeIndex(ctx context.Context, s *Store, unique bool, keys bson.D) error {
 	return ensureIndexes(ctx, s.db, []index{{collection: "probe", name: "probe_email", keys: keys, unique: unique}})
+}
+
+// Collections is every collection the store creates at start.
+var Collections = collections
+
+// IDPlans returns SQLite's query plans, in the embedded database's file of
+// s, for an update and a delete by _id of collection name, written as
+// FerretDB writes them; ok is false when s is not on the embedded database.
+func IDPlans(ctx context.Context, s *Store, name string) (update, del string, ok bool, err error) {
+	if s.embedded == nil {
+		return "", "", false, nil
+	}
+	db, err := s.embedded.openSQLite(s.db.Name())
+	if err != nil {
+		return "", "", true, err
+	}
+	defer db.Close()
+	var table string
+	if err := db.QueryRowContext(ctx, `SELECT table_name FROM "_ferretdb_collections" WHERE name = ?`, name).Scan(&table); err != nil {
+		return "", "", true, err
+	}
+	plan := func(q string, args ...any) (string, error) {
+		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			return "", err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				return "", err
+			}
+			out = append(out, detail)
+		}
+		return strings.Join(out, "; "), rows.Err()
+	}
+	if update, err = plan(fmt.Sprintf(`UPDATE %q SET _ferretdb_sjson = ? WHERE %s = ?`, table, idPath), "{}", `"x"`); err != nil {
+		return "", "", true, err
+	}
+	del, err = plan(fmt.Sprintf(`DELETE FROM %q WHERE %s IN (?, ?)`, table, idPath), `"x"`, `"y"`)
+	return update, del, true, err
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -52,11 +54,54 @@ var indexes = []index{
 	{collection: colActionTokensSpent, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
 }
 
-// EnsureIndexes creates every declared index. It is idempotent; an index that
-// exists with another definition is an error, so a start fails fast instead
-// of running without the guarantee.
+// collections is every collection the store uses. All are created at start,
+// so that on the embedded database each has its _id lookup index before the
+// first request (IndexIDLookups).
+var collections = []string{
+	colAudit, colContests, colVotes, colNominations, colOutbox, colOutboxSent, colProjects, colCounters,
+	colConflicts, colAssignments, colSigningKeys, colRefreshTokens, colRefreshSpent, colRefreshRevoked,
+	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
+}
+
+// EnsureIndexes creates every collection and every declared index, and on
+// the embedded database the index its _id lookups need. It is idempotent; an
+// index that exists with another definition is an error, so a start fails
+// fast instead of running without the guarantee.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	return ensureIndexes(ctx, s.db, indexes)
+	if err := ensureCollections(ctx, s.db, collections); err != nil {
+		return err
+	}
+	if err := ensureIndexes(ctx, s.db, indexes); err != nil {
+		return err
+	}
+	if s.embedded != nil {
+		return s.embedded.IndexIDLookups(ctx, s.db.Name())
+	}
+	return nil
+}
+
+// ensureCollections creates the named collections that do not exist yet.
+func ensureCollections(ctx context.Context, db *mongo.Database, names []string) error {
+	existing, err := db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("store: list collections: %w", err)
+	}
+	for _, name := range names {
+		if slices.Contains(existing, name) {
+			continue
+		}
+		// Another replica starting at the same moment may create it first.
+		if err := db.CreateCollection(ctx, name); err != nil && !isNamespaceExists(err) {
+			return fmt.Errorf("store: create collection %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// isNamespaceExists reports a create of a collection that exists already.
+func isNamespaceExists(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && ce.Code == 48
 }
 
 // ensureIndexes creates the indexes one by one: the embedded FerretDB fails

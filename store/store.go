@@ -77,10 +77,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 }
 
 // New returns a Store on database name of a client the caller owns; Close
-// leaves the client open. Tests use it to give each test its own database on
-// one server.
-func New(client *mongo.Client, name string) *Store {
-	return &Store{client: client, db: client.Database(name)}
+// leaves the client open. emb is the embedded server the client is connected
+// to, or nil for a MongoDB deployment. Tests use it to give each test its own
+// database on one server.
+func New(client *mongo.Client, name string, emb *Embedded) *Store {
+	return &Store{client: client, db: client.Database(name), embedded: emb}
 }
 
 // Embedded reports whether the store runs on the in-process database.
@@ -129,6 +130,17 @@ func mapErr(op string, err error) error {
 	default:
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
+}
+
+// mapInternal is mapErr for writes where every unique key is the server's
+// own choice (a generated _id, a change sequence): a duplicate key there is
+// the platform's fault, so it stays an internal error, never the client's
+// ErrConflict.
+func mapInternal(op string, err error) error {
+	if mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("store: %s: duplicate server-chosen key: %w", op, err)
+	}
+	return mapErr(op, err)
 }
 
 // findAll reads every document filter selects and converts each with conv:

@@ -33,25 +33,29 @@ type Result struct {
 	Projects int
 }
 
-// Run creates the accounts one by one and the projects in batches.
+// Run creates the accounts and the projects in batches.
 func Run(ctx context.Context, st *store.Store, opts Options) (Result, error) {
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5eed))
 	if opts.Users < 1 {
 		opts.Users = 1
 	}
 	var res Result
-	for i := range opts.Users {
-		u, err := st.CreateUser(ctx, models.User{
-			Email: fmt.Sprintf("stakeholder%d@seed.example", i), Name: pick(rng, firstNames) + " " + pick(rng, lastNames),
-			Organization: organization(rng), StakeholderType: pick(rng, models.StakeholderTypes),
-			Country: pick(rng, models.Countries()).Code, CreatedAt: opts.Now,
-		}, opts.PasswordHash)
-		if err != nil {
-			return res, fmt.Errorf("seed: user %d: %w", i, err)
-		}
-		res.Users = append(res.Users, u)
-	}
 	const batch = 1000
+	for done := 0; done < opts.Users; done += batch {
+		us := make([]models.User, min(batch, opts.Users-done))
+		for i := range us {
+			us[i] = models.User{
+				Email: fmt.Sprintf("stakeholder%d@seed.example", done+i), Name: pick(rng, firstNames) + " " + pick(rng, lastNames),
+				Organization: organization(rng), StakeholderType: pick(rng, models.StakeholderTypes),
+				Country: pick(rng, models.Countries()).Code, CreatedAt: opts.Now,
+			}
+		}
+		us, err := st.InsertUsers(ctx, us, opts.PasswordHash)
+		if err != nil {
+			return res, fmt.Errorf("seed: users: %w", err)
+		}
+		res.Users = append(res.Users, us...)
+	}
 	for done := 0; done < opts.Projects; done += batch {
 		n := min(batch, opts.Projects-done)
 		ps := make([]models.Project, n)

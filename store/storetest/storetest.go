@@ -104,7 +104,7 @@ func Empty(t testing.TB) *store.Store {
 		name = name[:40]
 	}
 	name = fmt.Sprintf("t%d_%d_%s", os.Getpid()%100000, seq.Add(1), name)
-	s := store.New(client, name)
+	s := store.New(client, name, embedded)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+)
+
+// loadResult is what a load of concurrent clients measured.
+type loadResult struct {
+	elapsed   time.Duration
+	latencies []time.Duration // sorted, of the requests that succeeded
+	errors    int
+	firstErr  error
+}
+
+// load runs request from c concurrent clients, numbered from 0 and each
+// with its own random source, for d (or until ctx ends), and measures every
+// call.
+func load(ctx context.Context, c int, d time.Duration, request func(client int, rng *rand.Rand) error) loadResult {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var (
+		mu  sync.Mutex
+		res loadResult
+		wg  sync.WaitGroup
+	)
+	start := time.Now()
+	for i := range c {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), 0x10ad))
+			var lat []time.Duration
+			errs, first := 0, error(nil)
+			for ctx.Err() == nil {
+				t := time.Now()
+				if err := request(i, rng); err != nil {
+					errs++
+					first = cmpErr(first, err)
+					continue
+				}
+				lat = append(lat, time.Since(t))
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, lat...)
+			res.errors += errs
+			res.firstErr = cmpErr(res.firstErr, first)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	slices.Sort(res.latencies)
+	return res
+}
+
+func cmpErr(first, err error) error {
+	if first == nil {
+		return err
+	}
+	return first
+}
+
+// print writes one line: requests per second that succeeded, latency
+// percentiles and the number of errors, with the first error below it.
+func (r loadResult) print(w io.Writer, name string) {
+	if len(r.latencies) == 0 {
+		fmt.Fprintf(w, "%-20s %10s %8s %8s %8s %8d\n", name, "0", "-", "-", "-", r.errors)
+	} else {
+		fmt.Fprintf(w, "%-20s %10.0f %8.2f %8.2f %8.2f %8d\n", name, float64(len(r.latencies))/r.elapsed.Seconds(),
+			pct(r.latencies, 50), pct(r.latencies, 95), pct(r.latencies, 99), r.errors)
+	}
+	if r.firstErr != nil {
+		fmt.Fprintf(w, "  first error: %v\n", r.firstErr)
+	}
+}
