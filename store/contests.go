@@ -111,32 +111,28 @@ func (s *Store) Contests(ctx context.Context) ([]models.Contest, error) {
 // contest at another version is ErrPreconditionFailed; without, a concurrent
 // write makes it retry.
 func (s *Store) UpdateContest(ctx context.Context, year, version int, at time.Time, change func(*models.Contest) error) (before, after models.Contest, err error) {
-	for attempt := 0; ; attempt++ {
-		before, err = s.Contest(ctx, year)
-		if err != nil {
-			return before, after, err
+	const op = "update contest"
+	id := strconv.Itoa(year)
+	err = s.readModifyWrite(colContests, id, op, version > 0, func() (bool, error) {
+		if before, err = s.Contest(ctx, year); err != nil {
+			return false, err
 		}
-		if version > 0 && before.Version != version {
-			return before, after, fmt.Errorf("store: update contest: %w", models.ErrPreconditionFailed)
+		if err := checkVersion(op, version, before.Version); err != nil {
+			return false, err
 		}
 		after = before
-		after.Schedule, after.Settings.Criteria = before.Schedule, append([]models.Criterion(nil), before.Settings.Criteria...)
+		after.Settings.Criteria = append([]models.Criterion(nil), before.Settings.Criteria...)
 		if err := change(&after); err != nil {
-			return before, after, err
+			return false, err
 		}
 		after.Version, after.UpdatedAt = before.Version+1, at
-		res, err := s.db.Collection(colContests).ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: strconv.Itoa(year)}, {Key: "version", Value: before.Version}}, toContestDoc(after))
+		res, err := s.db.Collection(colContests).ReplaceOne(ctx, s.match(id, before.Version), toContestDoc(after))
 		if err != nil {
-			return before, after, mapErr("update contest", err)
+			return false, mapErr(op, err)
 		}
-		if res.MatchedCount == 1 {
-			return before, after, nil
-		}
-		if version > 0 || attempt == 4 {
-			return before, after, fmt.Errorf("store: update contest: %w", models.ErrPreconditionFailed)
-		}
-	}
+		return res.MatchedCount == 1, nil
+	})
+	return before, after, err
 }
 
 // FirstVoteAt returns when the first vote of the contest was cast, and

@@ -22,9 +22,13 @@ import (
 // directory, where no other local user can connect; only when that path is
 // too long for a socket does it listen on TCP loopback instead.
 type Embedded struct {
+	dir    string
 	uri    string
 	cancel context.CancelFunc
 	done   chan struct{}
+	// locks make the read-modify-writes of every Store on this server
+	// atomic (see docLocks).
+	locks docLocks
 }
 
 // socketName is the embedded server's Unix socket within its directory; the
@@ -87,7 +91,7 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 		uri = f.MongoDBURI()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Embedded{uri: uri, cancel: cancel, done: make(chan struct{})}
+	e := &Embedded{dir: abs, uri: uri, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(e.done)
 		_ = f.Run(ctx) // Run only returns nil, once ctx is cancelled.

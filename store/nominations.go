@@ -115,34 +115,34 @@ func (s *Store) Nomination(ctx context.Context, id string) (models.Nomination, e
 // UpdateProject: ErrNotFound, ErrPreconditionFailed (a stale If-Match),
 // change's error, or ErrConflict when a change of slots collides.
 func (s *Store) UpdateNomination(ctx context.Context, id string, version int, at time.Time, change func(*models.Nomination) error) (models.Nomination, error) {
-	for attempt := 0; ; attempt++ {
-		n, err := s.Nomination(ctx, id)
-		if err != nil {
-			return models.Nomination{}, err
+	const op = "update nomination"
+	var n models.Nomination
+	err := s.readModifyWrite(colNominations, id, op, version > 0, func() (bool, error) {
+		var err error
+		if n, err = s.Nomination(ctx, id); err != nil {
+			return false, err
 		}
-		if version > 0 && n.Version != version {
-			return models.Nomination{}, fmt.Errorf("store: update nomination: %w", models.ErrPreconditionFailed)
+		if err := checkVersion(op, version, n.Version); err != nil {
+			return false, err
 		}
 		read := n.Version
 		if err := change(&n); err != nil {
-			return models.Nomination{}, err
+			return false, err
 		}
 		n.Version, n.UpdatedAt = read+1, at
-		res, err := s.db.Collection(colNominations).ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: read}}, toNominationDoc(n))
+		res, err := s.db.Collection(colNominations).ReplaceOne(ctx, s.match(id, read), toNominationDoc(n))
 		if mongo.IsDuplicateKeyError(err) {
-			return models.Nomination{}, fmt.Errorf("store: update nomination: %w", s.nominationConflict(ctx, n, err))
+			return false, fmt.Errorf("store: %s: %w", op, s.nominationConflict(ctx, n, err))
 		}
 		if err != nil {
-			return models.Nomination{}, mapErr("update nomination", err)
+			return false, mapErr(op, err)
 		}
-		if res.MatchedCount == 1 {
-			return n, nil
-		}
-		if version > 0 || attempt == 4 {
-			return models.Nomination{}, fmt.Errorf("store: update nomination: %w", models.ErrPreconditionFailed)
-		}
+		return res.MatchedCount == 1, nil
+	})
+	if err != nil {
+		return models.Nomination{}, err
 	}
+	return n, nil
 }
 
 // NominationQuery selects nominations; zero fields do not filter.

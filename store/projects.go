@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -112,7 +111,7 @@ func (s *Store) CreateProject(ctx context.Context, p models.Project) (models.Pro
 	}
 	p.ID, p.Version, p.Seq = bson.NewObjectID().Hex(), 1, seq
 	if _, err := s.db.Collection(colProjects).InsertOne(ctx, toProjectDoc(p)); err != nil {
-		return models.Project{}, mapErr("create project", err)
+		return models.Project{}, mapInternal("create project", err)
 	}
 	s.projectChanged(p)
 	return p, nil
@@ -156,38 +155,39 @@ type ProjectChange func(p *models.Project) error
 // ErrPreconditionFailed; without it a concurrent write makes it re-read and
 // retry. Returns ErrNotFound, change's error, or the project as written.
 func (s *Store) UpdateProject(ctx context.Context, id, ownerID string, version int, at time.Time, change ProjectChange) (models.Project, error) {
-	for attempt := 0; ; attempt++ {
-		p, err := s.Project(ctx, id)
+	const op = "update project"
+	var p models.Project
+	err := s.readModifyWrite(colProjects, id, op, version > 0, func() (bool, error) {
+		var err error
+		p, err = s.Project(ctx, id)
 		if err == nil && ownerID != "" && p.OwnerID != ownerID {
-			err = fmt.Errorf("store: update project: %w", models.ErrNotFound)
+			err = fmt.Errorf("store: %s: %w", op, models.ErrNotFound)
 		}
 		if err != nil {
-			return models.Project{}, err
+			return false, err
 		}
-		if version > 0 && p.Version != version {
-			return models.Project{}, fmt.Errorf("store: update project: %w", models.ErrPreconditionFailed)
+		if err := checkVersion(op, version, p.Version); err != nil {
+			return false, err
 		}
 		read := p.Version
 		if err := change(&p); err != nil {
-			return models.Project{}, err
+			return false, err
 		}
 		if p.Seq, err = s.nextSeq(ctx, seqSearch, 1); err != nil {
-			return models.Project{}, err
+			return false, err
 		}
 		p.Version, p.UpdatedAt = read+1, at
-		d := toProjectDoc(p)
-		res, err := s.db.Collection(colProjects).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: read}}, d)
+		res, err := s.db.Collection(colProjects).ReplaceOne(ctx, s.match(id, read), toProjectDoc(p))
 		if err != nil {
-			return models.Project{}, mapErr("update project", err)
+			return false, mapInternal(op, err)
 		}
-		if res.MatchedCount == 1 {
-			s.projectChanged(p)
-			return p, nil
-		}
-		if version > 0 || attempt == 4 {
-			return models.Project{}, fmt.Errorf("store: update project: %w", models.ErrPreconditionFailed)
-		}
+		return res.MatchedCount == 1, nil
+	})
+	if err != nil {
+		return models.Project{}, err
 	}
+	s.projectChanged(p)
+	return p, nil
 }
 
 // DeleteProject deletes the owner's project when check allows. The document
@@ -269,7 +269,7 @@ func (s *Store) InsertProjects(ctx context.Context, ps []models.Project) error {
 		docs[i] = toProjectDoc(ps[i])
 	}
 	if _, err := s.db.Collection(colProjects).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
-		return mapErr("insert projects", err)
+		return mapInternal("insert projects", err)
 	}
 	return nil
 }
@@ -293,21 +293,18 @@ type counterDoc struct {
 // nextSeq advances the named counter by n atomically and returns its new
 // value; the n values up to it are the caller's.
 func (s *Store) nextSeq(ctx context.Context, name string, n int64) (int64, error) {
-	for attempt := 0; ; attempt++ {
-		var c counterDoc
-		err := s.db.Collection(colCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: name}},
+	var c counterDoc
+	err := s.serialize(colCounters, name, func() error {
+		return s.db.Collection(colCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: name}},
 			bson.D{{Key: "$inc", Value: bson.D{{Key: "value", Value: n}}}},
 			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&c)
-		// Two first uses may both try to insert the counter; the loser retries
-		// and finds it.
-		if mongo.IsDuplicateKeyError(err) && attempt < 3 {
-			continue
-		}
-		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return 0, mapErr("next sequence", err)
-		}
-		return c.Value, nil
+	})
+	if err != nil {
+		// A duplicate key here is two first uses on MongoDB both inserting
+		// the counter: not the client's conflict.
+		return 0, mapInternal("next sequence", err)
 	}
+	return c.Value, nil
 }
 
 // colCounters holds small counters, each a document updated with $inc.

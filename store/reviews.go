@@ -45,9 +45,11 @@ func (s *Store) Conflicts(ctx context.Context, reviewerID string) (models.Confli
 
 // SetConflicts replaces the reviewer's declared conflicts.
 func (s *Store) SetConflicts(ctx context.Context, c models.Conflicts) error {
-	_, err := s.db.Collection(colConflicts).ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ReviewerID}}, conflictsDoc(c),
-		options.Replace().SetUpsert(true))
-	return mapErr("set conflicts", err)
+	return s.serialize(colConflicts, c.ReviewerID, func() error {
+		_, err := s.db.Collection(colConflicts).ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ReviewerID}}, conflictsDoc(c),
+			options.Replace().SetUpsert(true))
+		return mapInternal("set conflicts", err)
+	})
 }
 
 type assignmentDoc struct {
@@ -118,49 +120,53 @@ func (s *Store) Assignment(ctx context.Context, id string) (models.Assignment, e
 // UpdateAssignment applies change to the assignment atomically (read,
 // decide, write if unchanged; retried on a concurrent write).
 func (s *Store) UpdateAssignment(ctx context.Context, id string, at time.Time, change func(*models.Assignment) error) (models.Assignment, error) {
-	for attempt := 0; ; attempt++ {
-		a, err := s.Assignment(ctx, id)
-		if err != nil {
-			return models.Assignment{}, err
+	const op = "update assignment"
+	var a models.Assignment
+	err := s.readModifyWrite(colAssignments, id, op, false, func() (bool, error) {
+		var err error
+		if a, err = s.Assignment(ctx, id); err != nil {
+			return false, err
 		}
 		read := a.Version
 		if err := change(&a); err != nil {
-			return models.Assignment{}, err
+			return false, err
 		}
 		a.Version, a.UpdatedAt = read+1, at
-		res, err := s.db.Collection(colAssignments).ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: read}}, assignmentDoc(a))
+		res, err := s.db.Collection(colAssignments).ReplaceOne(ctx, s.match(id, read), assignmentDoc(a))
 		if err != nil {
-			return models.Assignment{}, mapErr("update assignment", err)
+			return false, mapErr(op, err)
 		}
-		if res.MatchedCount == 1 {
-			return a, nil
-		}
-		if attempt == 4 {
-			return models.Assignment{}, fmt.Errorf("store: update assignment: %w", models.ErrPreconditionFailed)
-		}
+		return res.MatchedCount == 1, nil
+	})
+	if err != nil {
+		return models.Assignment{}, err
 	}
+	return a, nil
 }
 
 // DeleteAssignment removes an assignment whose review was not submitted.
 // Returns ErrNotFound, or ErrConflict for a submitted review.
 func (s *Store) DeleteAssignment(ctx context.Context, id string) (models.Assignment, error) {
-	a, err := s.Assignment(ctx, id)
-	if err != nil {
-		return a, err
-	}
-	if a.State == models.ReviewSubmitted {
-		return a, fmt.Errorf("store: delete assignment: %w",
-			models.WithDetail(models.ErrConflict, "the review was submitted; it stays on record"))
-	}
-	res, err := s.db.Collection(colAssignments).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: models.ReviewDraft}})
-	if err != nil {
-		return a, mapErr("delete assignment", err)
-	}
-	if res.DeletedCount == 0 {
-		return a, fmt.Errorf("store: delete assignment: %w", models.WithDetail(models.ErrConflict, "the review changed meanwhile"))
-	}
-	return a, nil
+	const op = "delete assignment"
+	var a models.Assignment
+	err := s.serialize(colAssignments, id, func() error {
+		var err error
+		if a, err = s.Assignment(ctx, id); err != nil {
+			return err
+		}
+		if a.State == models.ReviewSubmitted {
+			return fmt.Errorf("store: %s: %w", op, models.WithDetail(models.ErrConflict, "the review was submitted; it stays on record"))
+		}
+		res, err := s.db.Collection(colAssignments).DeleteOne(ctx, s.match(id, a.Version))
+		if err != nil {
+			return mapErr(op, err)
+		}
+		if res.DeletedCount == 0 {
+			return fmt.Errorf("store: %s: %w", op, models.WithDetail(models.ErrConflict, "the review changed meanwhile"))
+		}
+		return nil
+	})
+	return a, err
 }
 
 // AssignmentQuery selects assignments; zero fields do not filter.

@@ -80,7 +80,7 @@ func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash stri
 	// account whose key loses the race is removed again; were that removal
 	// to fail, the account would be unreachable, not wrong.
 	if _, err := s.db.Collection(colUsers).InsertOne(ctx, doc); err != nil {
-		return models.User{}, mapErr("create user", err)
+		return models.User{}, mapInternal("create user", err)
 	}
 	_, err = s.db.Collection(colLoginKeys).InsertOne(ctx, loginKeyDoc{Email: models.NormalizeEmail(u.Email), UserID: u.ID})
 	if err != nil {
@@ -93,6 +93,52 @@ func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash stri
 	}
 	s.userChanged(u)
 	return u, nil
+}
+
+// InsertUsers stores many new accounts at once, all with one password hash,
+// with one unordered InsertMany of accounts and one of login keys: the
+// seeding of demos and benchmarks. Returns ErrConflict, and stores none of
+// them, when an email is taken.
+func (s *Store) InsertUsers(ctx context.Context, users []models.User, passwordHash string) ([]models.User, error) {
+	if len(users) == 0 {
+		return nil, nil
+	}
+	last, err := s.nextSeq(ctx, seqSearch, int64(len(users)))
+	if err != nil {
+		return nil, err
+	}
+	docs, keys := make([]any, len(users)), make([]any, len(users))
+	for i := range users {
+		u := &users[i]
+		u.ID, u.Version, u.UpdatedAt, u.Seq = bson.NewObjectID().Hex(), 1, u.CreatedAt, last-int64(len(users)-1-i)
+		if u.Roles == nil {
+			u.Roles = []models.Role{}
+		}
+		docs[i] = userDoc{ID: u.ID, Email: u.Email, PasswordHash: passwordHash, Name: u.Name, Organization: u.Organization,
+			StakeholderType: u.StakeholderType, Country: u.Country, Roles: u.Roles, Disabled: u.Disabled,
+			CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt, Version: 1, Seq: u.Seq}
+		keys[i] = loginKeyDoc{Email: models.NormalizeEmail(u.Email), UserID: u.ID}
+	}
+	unordered := options.InsertMany().SetOrdered(false)
+	if _, err := s.db.Collection(colUsers).InsertMany(ctx, docs, unordered); err != nil {
+		return nil, mapInternal("insert users", err)
+	}
+	if _, err := s.db.Collection(colLoginKeys).InsertMany(ctx, keys, unordered); err != nil {
+		// As in CreateUser, no account may stay without its login key, nor a
+		// key without its account: undo this batch (rare, so a scan is fine).
+		ids := make(bson.A, len(users))
+		for i, u := range users {
+			ids[i] = u.ID
+		}
+		undo := context.WithoutCancel(ctx)
+		_, _ = s.db.Collection(colLoginKeys).DeleteMany(undo, bson.D{{Key: "user_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+		_, _ = s.db.Collection(colUsers).DeleteMany(undo, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+		return nil, mapErr("insert users", err)
+	}
+	for _, u := range users {
+		s.userChanged(u)
+	}
+	return users, nil
 }
 
 // UserByID returns the account with id. Returns ErrNotFound when there is
@@ -185,33 +231,41 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 		}
 		return u, u, nil
 	}
-	seq, err := s.nextSeq(ctx, seqSearch, 1)
+	var (
+		d     userDoc
+		seq   int64
+		roles []models.Role
+	)
+	err = s.serialize(colUsers, id, func() error {
+		filter, err := s.userFilter(ctx, "update access", id, version)
+		if err != nil {
+			return err
+		}
+		if seq, err = s.nextSeq(ctx, seqSearch, 1); err != nil {
+			return err
+		}
+		set := bson.D{{Key: "updated_at", Value: at}, {Key: "seq", Value: seq}}
+		inc := bson.D{{Key: "version", Value: 1}}
+		if p.Roles != nil {
+			roles = append([]models.Role{}, *p.Roles...)
+			set = append(set, bson.E{Key: "roles", Value: roles})
+		}
+		if p.Disabled != nil {
+			set = append(set, bson.E{Key: "disabled", Value: *p.Disabled})
+			if *p.Disabled {
+				inc = append(inc, bson.E{Key: "session_version", Value: 1})
+			}
+		}
+		err = s.db.Collection(colUsers).FindOneAndUpdate(ctx, filter,
+			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: inc}},
+			options.FindOneAndUpdate().SetReturnDocument(options.Before)).Decode(&d)
+		if err != nil {
+			return s.staleOrMissing(ctx, "update access", id, err)
+		}
+		return nil
+	})
 	if err != nil {
 		return models.User{}, models.User{}, err
-	}
-	set := bson.D{{Key: "updated_at", Value: at}, {Key: "seq", Value: seq}}
-	inc := bson.D{{Key: "version", Value: 1}}
-	var roles []models.Role
-	if p.Roles != nil {
-		roles = append([]models.Role{}, *p.Roles...)
-		set = append(set, bson.E{Key: "roles", Value: roles})
-	}
-	if p.Disabled != nil {
-		set = append(set, bson.E{Key: "disabled", Value: *p.Disabled})
-		if *p.Disabled {
-			inc = append(inc, bson.E{Key: "session_version", Value: 1})
-		}
-	}
-	filter := bson.D{{Key: "_id", Value: id}}
-	if version > 0 {
-		filter = append(filter, bson.E{Key: "version", Value: version})
-	}
-	var d userDoc
-	err = s.db.Collection(colUsers).FindOneAndUpdate(ctx, filter,
-		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: inc}},
-		options.FindOneAndUpdate().SetReturnDocument(options.Before)).Decode(&d)
-	if err != nil {
-		return models.User{}, models.User{}, s.staleOrMissing(ctx, "update access", id, err)
 	}
 	before = d.user()
 	after = before
@@ -234,27 +288,56 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 // updateUser applies update to the account and gives it a new change
 // sequence, taken before the write like every other.
 func (s *Store) updateUser(ctx context.Context, op, id string, version int, update bson.D) (models.User, error) {
-	seq, err := s.nextSeq(ctx, seqSearch, 1)
+	var d userDoc
+	err := s.serialize(colUsers, id, func() error {
+		filter, err := s.userFilter(ctx, op, id, version)
+		if err != nil {
+			return err
+		}
+		seq, err := s.nextSeq(ctx, seqSearch, 1)
+		if err != nil {
+			return err
+		}
+		for i, e := range update {
+			if e.Key == "$set" {
+				update[i].Value = append(e.Value.(bson.D), bson.E{Key: "seq", Value: seq})
+			}
+		}
+		err = s.db.Collection(colUsers).FindOneAndUpdate(ctx, filter, update,
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+		if err != nil {
+			return s.staleOrMissing(ctx, op, id, err)
+		}
+		return nil
+	})
 	if err != nil {
 		return models.User{}, err
 	}
-	for i, e := range update {
-		if e.Key == "$set" {
-			update[i].Value = append(e.Value.(bson.D), bson.E{Key: "seq", Value: seq})
-		}
-	}
-	filter := bson.D{{Key: "_id", Value: id}}
-	if version > 0 {
-		filter = append(filter, bson.E{Key: "version", Value: version})
-	}
-	var d userDoc
-	err = s.db.Collection(colUsers).FindOneAndUpdate(ctx, filter, update,
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
-	if err != nil {
-		return models.User{}, s.staleOrMissing(ctx, op, id, err)
-	}
 	s.userChanged(d.user())
 	return d.user(), nil
+}
+
+// userFilter returns the filter of an update of account id, run under
+// serialize, that must find it at version (any version when 0). On the
+// embedded database it checks the version itself with an _id read and
+// filters by _id alone, which FerretDB looks up by index (see match).
+// Returns ErrNotFound or ErrPreconditionFailed from that check.
+func (s *Store) userFilter(ctx context.Context, op, id string, version int) (bson.D, error) {
+	filter := bson.D{{Key: "_id", Value: id}}
+	switch {
+	case version == 0:
+	case s.embedded == nil:
+		filter = append(filter, bson.E{Key: "version", Value: version})
+	default:
+		u, err := s.UserByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkVersion(op, version, u.Version); err != nil {
+			return nil, err
+		}
+	}
+	return filter, nil
 }
 
 // UsersChangedSince calls fn with every account whose change sequence is
