@@ -8,7 +8,9 @@ import (
 
 // routes is the whole route table, grouped by who may call. Every route is in
 // openapi.yaml and every path there is routed here (TestOpenAPI_MatchesRoutes).
-func (s *server) routes(r *gin.Engine) {
+// Routes that read the session cookie take crossOrigin, which refuses
+// cross-site requests.
+func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	r.GET("/", s.uiShell)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -23,8 +25,8 @@ func (s *server) routes(r *gin.Engine) {
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/verify-email", s.verifyEmail)
 	api.POST("/auth/login", s.login)
-	api.POST("/auth/refresh", s.refresh)
-	api.POST("/auth/logout", s.logout)
+	api.POST("/auth/refresh", crossOrigin, s.refresh)
+	api.POST("/auth/logout", crossOrigin, s.logout)
 	api.POST("/auth/password/forgot", s.forgotPassword)
 	api.POST("/auth/password/reset", s.resetPassword)
 	api.GET("/dev/mailbox", s.devMailbox) // only with WSIS_DEV_MAILBOX=true

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -67,5 +68,94 @@ func TestAccessToken_RefusesNonNumericTimesAndOverlongLifetime(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			wantProblem(t, me(sign(mut)), http.StatusUnauthorized, "unauthorized")
 		})
+	}
+}
+
+// crossSite are the headers of a browser request from another site: by
+// Sec-Fetch-Site, or, from an older browser, by Origin alone. httptest's
+// requests have the host example.com.
+var crossSite = map[string][]string{
+	"Sec-Fetch-Site cross-site": {"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"},
+	"Sec-Fetch-Site same-site":  {"Sec-Fetch-Site", "same-site", "Origin", "https://sub.example.com"},
+	"foreign Origin":            {"Origin", "https://evil.example"},
+}
+
+// sameOrigin are the headers of a browser request from the platform's pages.
+var sameOrigin = []string{"Sec-Fetch-Site", "same-origin", "Origin", "http://example.com"}
+
+// refreshCookie signs in and returns the session cookie's header value.
+func (s *testServer) refreshCookie(t *testing.T, email string) string {
+	t.Helper()
+	s.createUser(t, email)
+	rec := s.do(t, http.MethodPost, "/api/v1/auth/login", jsonBody(fmt.Sprintf(`{"email":%q,"password":%q}`, email, testPassword)))
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "wsis_refresh" {
+			return c.Name + "=" + c.Value
+		}
+	}
+	t.Fatalf("login set no refresh cookie: %d %s", rec.Code, rec.Body)
+	return ""
+}
+
+func TestRefresh_RefusesCrossSiteRequest(t *testing.T) {
+	s := newServer(t)
+	cookie := s.refreshCookie(t, "amina@example.org")
+	for name, headers := range crossSite {
+		t.Run(name, func(t *testing.T) {
+			p := wantProblem(t, s.do(t, http.MethodPost, "/api/v1/auth/refresh", nil, append(headers, "Cookie", cookie)...),
+				http.StatusForbidden, "forbidden")
+			if !strings.Contains(p.Detail, "cross-origin") {
+				t.Fatalf("detail %q does not say why", p.Detail)
+			}
+		})
+	}
+	// None of the refused requests spent the token: it still rotates, once,
+	// which a reuse would not (it revokes the family).
+	if rec := s.do(t, http.MethodPost, "/api/v1/auth/refresh", nil, append(sameOrigin, "Cookie", cookie)...); rec.Code != http.StatusOK {
+		t.Fatalf("same-origin refresh after the refused ones: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestLogout_RefusesCrossSiteRequest(t *testing.T) {
+	s := newServer(t)
+	cookie := s.refreshCookie(t, "amina@example.org")
+	for name, headers := range crossSite {
+		t.Run(name, func(t *testing.T) {
+			wantProblem(t, s.do(t, http.MethodPost, "/api/v1/auth/logout", nil, append(headers, "Cookie", cookie)...),
+				http.StatusForbidden, "forbidden")
+		})
+	}
+	// The session lives on, and a same-origin logout still ends it.
+	rec := s.do(t, http.MethodPost, "/api/v1/auth/refresh", nil, append(sameOrigin, "Cookie", cookie)...)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("refresh after the refused logouts: %d %s", rec.Code, rec.Body)
+	}
+	next := "wsis_refresh=" + decode[tokens](t, rec).RefreshToken
+	if rec := s.do(t, http.MethodPost, "/api/v1/auth/logout", nil, append(sameOrigin, "Cookie", next)...); rec.Code != http.StatusNoContent {
+		t.Fatalf("same-origin logout: %d %s", rec.Code, rec.Body)
+	}
+	wantProblem(t, s.do(t, http.MethodPost, "/api/v1/auth/refresh", nil, "Cookie", next), http.StatusUnauthorized, "unauthorized")
+}
+
+func TestDecodeJSON_RequiresJSONContentType(t *testing.T) {
+	s := newServer(t)
+	tok := s.login(t, s.createUser(t, "amina@example.org").Email, testPassword)
+	body := fmt.Sprintf(`{"refresh_token":%q}`, tok.RefreshToken)
+	for name, ct := range map[string]string{"text/plain": "text/plain", "form": "application/x-www-form-urlencoded",
+		"none": "", "malformed": "application/", "json-ish": "text/json"} {
+		t.Run(name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/refresh", strings.NewReader(body))
+			if ct != "" {
+				req.Header.Set("Content-Type", ct)
+			}
+			rec := httptest.NewRecorder()
+			s.engine.ServeHTTP(rec, req)
+			wantProblem(t, rec, http.StatusUnsupportedMediaType, "unsupported-media-type")
+		})
+	}
+	// The refused bodies spent nothing; a +json type is JSON.
+	rec := s.do(t, http.MethodPost, "/api/v1/auth/refresh", jsonBody(body), "Content-Type", "application/vnd.wsis+json; charset=utf-8")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("refresh with a +json body: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -114,7 +114,11 @@ func New(cfg Config) (*gin.Engine, error) {
 		securityHeaders(cfg.HSTS),
 		limitBody(),
 	)
-	s.routes(r)
+	crossOrigin, err := refuseCrossOrigin(cfg.PublicURL)
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	s.routes(r, crossOrigin)
 	return r, nil
 }
 
