@@ -1,17 +1,22 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/wsis-platform/wsis/auth"
+	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
 )
 
 func TestRegister_VerificationLinkNeverLogged(t *testing.T) {
@@ -157,5 +162,70 @@ func TestDecodeJSON_RequiresJSONContentType(t *testing.T) {
 	rec := s.do(t, http.MethodPost, "/api/v1/auth/refresh", jsonBody(body), "Content-Type", "application/vnd.wsis+json; charset=utf-8")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("refresh with a +json body: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// collectionCounts counts the documents of every collection of the test
+// database.
+func (s *testServer) collectionCounts(t *testing.T) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	db := s.store.Database()
+	names, err := db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int64{}
+	for _, name := range names {
+		if counts[name], err = db.Collection(name).CountDocuments(ctx, bson.D{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return counts
+}
+
+func TestForgotPassword_SameWorkForUnknownKnownAndDisabledEmail(t *testing.T) {
+	var background sync.WaitGroup
+	s := newServer(t, func(c *handlersConfig) { c.Background = &background })
+	s.createUser(t, "known@example.org")
+	disabled, yes := s.createUser(t, "disabled@example.org"), true
+	if _, _, err := s.store.UpdateAccess(context.Background(), disabled.ID, 0, store.AccessPatch{Disabled: &yes}, s.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	forgot := func(email string) (*httptest.ResponseRecorder, map[string]int64) {
+		before := s.collectionCounts(t)
+		rec := s.do(t, http.MethodPost, "/api/v1/auth/password/forgot", jsonBody(fmt.Sprintf(`{"email":%q}`, email)))
+		background.Wait()
+		after := s.collectionCounts(t)
+		written := map[string]int64{}
+		for name, n := range after {
+			if d := n - before[name]; d != 0 {
+				written[name] = d
+			}
+		}
+		return rec, written
+	}
+	known, knownWrites := forgot("known@example.org")
+	if known.Code != http.StatusAccepted || len(knownWrites) == 0 {
+		t.Fatalf("known email: %d, wrote %v", known.Code, knownWrites)
+	}
+	for _, email := range []string{"nobody@example.org", "disabled@example.org"} {
+		rec, writes := forgot(email)
+		if rec.Code != known.Code || rec.Body.String() != known.Body.String() {
+			t.Errorf("%s: answered %d %q, the known email %d %q", email, rec.Code, rec.Body, known.Code, known.Body)
+		}
+		if fmt.Sprint(writes) != fmt.Sprint(knownWrites) {
+			t.Errorf("%s: wrote %v, the known email %v", email, writes, knownWrites)
+		}
+	}
+	// Only the known account's mail is listed, and is to be delivered.
+	for _, list := range []func(context.Context) ([]models.Mail, error){
+		func(ctx context.Context) ([]models.Mail, error) { return s.store.RecentMails(ctx, 10) },
+		s.store.UnsentMails,
+	} {
+		mails, err := list(context.Background())
+		if err != nil || len(mails) != 1 || mails[0].To != "known@example.org" {
+			t.Fatalf("mails = %+v, %v; want only the known account's", mails, err)
+		}
 	}
 }

@@ -110,7 +110,8 @@ func New(store Store, sender Sender, logger *slog.Logger, opts Options) *Outbox 
 
 // Send stamps m.CreatedAt from the clock, writes m to the outbox and hands it
 // to the worker without waiting for delivery. Once Send returns nil the mail
-// is durable and will be delivered even if the process stops now. Returns
+// is durable and will be delivered even if the process stops now; a decoy
+// (kind models.MailDecoy) is written alike and never delivered. Returns
 // the mail as stored (with its id), ErrInvalid when m.To is not an email
 // address, or the store's error, in which case nothing will be delivered.
 func (o *Outbox) Send(ctx context.Context, m models.Mail) (models.Mail, error) {
@@ -121,6 +122,10 @@ func (o *Outbox) Send(ctx context.Context, m models.Mail) (models.Mail, error) {
 	m, err := o.store.EnqueueMail(ctx, m)
 	if err != nil {
 		return models.Mail{}, fmt.Errorf("mail: send: %w", err)
+	}
+	if m.Kind == models.MailDecoy {
+		o.logger.Debug("decoy mail kept in outbox, never delivered", "id", m.ID)
+		return m, nil
 	}
 	if o.sender == nil {
 		// Never the subject or body: they carry live links (verification,

@@ -227,6 +227,25 @@ func TestOutbox_MailSentBeforeRunIsDeliveredOnce(t *testing.T) {
 	}
 }
 
+func TestOutbox_DecoyIsWrittenButNeverDelivered(t *testing.T) {
+	st, srv := storetest.Store(t), smtptest.Start(t)
+	o := mail.New(st, newSender(t, srv.URL()), quiet(), fast)
+	stop := run(t, o)
+	decoy := letter("decoy")
+	decoy.Kind = models.MailDecoy
+	if m := send(t, o, decoy); m.ID == "" {
+		t.Fatal("the decoy has no id: it was not written")
+	}
+	send(t, o, letter("real"))
+	srv.WaitFor(t, 1, patience)
+	waitAllSent(t, st)
+	stop()
+	// Mails go out in order of arrival: a queued decoy would have gone first.
+	if got := messageSubjects(srv.Messages()); !slices.Equal(got, []string{"real"}) {
+		t.Fatalf("delivered %q, want only the real mail", got)
+	}
+}
+
 func TestOutbox_WithoutSenderKeepsMailsInOutboxAndLogsNoContent(t *testing.T) {
 	st := storetest.Store(t)
 	var logs syncBuffer
