@@ -229,3 +229,38 @@ func TestForgotPassword_SameWorkForUnknownKnownAndDisabledEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestWrites_LimitedPerAccountNotPerAddress(t *testing.T) {
+	s := newServer(t, func(c *handlersConfig) { c.RateLimits.Write = rate(3, time.Hour) })
+	_, busy := s.signIn(t, "busy@example.org")
+	_, other := s.signIn(t, "other@example.org")
+	// Three writes of different kinds spend the one limit.
+	for i, rec := range []*httptest.ResponseRecorder{
+		s.do(t, http.MethodPatch, "/api/v1/me", jsonBody(`{"name":"Busy Bee"}`), bearer(busy)...),
+		s.do(t, http.MethodPost, "/api/v1/projects", jsonBody(projectBody("Digital farmers")), bearer(busy)...),
+		s.do(t, http.MethodPatch, "/api/v1/me", jsonBody(`{"name":"Busy Bee again"}`), bearer(busy)...),
+	} {
+		if rec.Code >= 300 {
+			t.Fatalf("write %d: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	for name, rec := range map[string]*httptest.ResponseRecorder{
+		"create project": s.do(t, http.MethodPost, "/api/v1/projects", jsonBody(projectBody("One too many")), bearer(busy)...),
+		"patch profile":  s.do(t, http.MethodPatch, "/api/v1/me", jsonBody(`{"name":"Busy"}`), bearer(busy)...),
+		"nominate":       s.do(t, http.MethodPost, "/api/v1/contests/2030/nominations", jsonBody(`{}`), bearer(busy)...),
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantProblem(t, rec, http.StatusTooManyRequests, "rate-limited")
+			if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra < 1 {
+				t.Fatalf("Retry-After = %q", rec.Header().Get("Retry-After"))
+			}
+		})
+	}
+	// Reads are not limited, and the refused create wrote nothing.
+	rec := s.do(t, http.MethodGet, "/api/v1/me/projects", nil, bearer(busy)...)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Digital farmers") || strings.Contains(rec.Body.String(), "One too many") {
+		t.Fatalf("own projects after the refused create: %d %s", rec.Code, rec.Body)
+	}
+	// Another account from the same address writes on.
+	s.createProject(t, other, "Someone else's entry")
+}
