@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -180,8 +181,11 @@ func (t *Tokens) Issue(user models.User) (string, time.Time, error) {
 var ErrInvalidToken = errors.New("auth: invalid token")
 
 // Verify parses raw strictly: EdDSA only, a known kid, typ at+jwt, issuer,
-// audience and expiry required and checked with a short leeway. Returns
-// ErrInvalidToken otherwise.
+// audience, expiry and issue time required, exp and iat JSON numbers (not
+// numbers in strings), times checked with a short leeway, and a lifetime
+// (exp − iat) of at most AccessTokenTTL plus the leeway, so that a token
+// signed with a real key for longer is refused too. Returns ErrInvalidToken
+// otherwise.
 func (t *Tokens) Verify(ctx context.Context, raw string) (*Claims, error) {
 	if len(raw) > MaxTokenBytes {
 		return nil, fmt.Errorf("%w: token too long", ErrInvalidToken)
@@ -197,13 +201,16 @@ func (t *Tokens) Verify(ctx context.Context, raw string) (*Claims, error) {
 		jwt.WithStrictDecoding(),
 	)
 	var claims Claims
-	_, err := parser.ParseWithClaims(raw, &claims, func(tok *jwt.Token) (any, error) {
+	tok, err := parser.ParseWithClaims(raw, &claims, func(tok *jwt.Token) (any, error) {
 		if typ, _ := tok.Header["typ"].(string); !strings.EqualFold(typ, accessTokenTyp) {
 			return nil, errors.New("not an access token")
 		}
 		kid, _ := tok.Header["kid"].(string)
 		return t.publicKey(ctx, kid)
 	})
+	if err == nil {
+		err = checkTimes(parser, tok, &claims)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
@@ -211,6 +218,36 @@ func (t *Tokens) Verify(ctx context.Context, raw string) (*Claims, error) {
 		return nil, fmt.Errorf("%w: no subject", ErrInvalidToken)
 	}
 	return &claims, nil
+}
+
+// checkTimes checks the times of a verified token: iat present, exp and
+// iat JSON numbers, and a lifetime no longer than the server ever issues.
+// jwt's NumericDate also takes a number in a string, which no issuer of
+// ours writes.
+func checkTimes(parser *jwt.Parser, tok *jwt.Token, claims *Claims) error {
+	if claims.IssuedAt == nil {
+		return errors.New("no issue time")
+	}
+	payload, err := parser.DecodeSegment(strings.Split(tok.Raw, ".")[1])
+	if err != nil {
+		return err
+	}
+	var times struct {
+		Exp json.RawMessage `json:"exp"`
+		Iat json.RawMessage `json:"iat"`
+	}
+	if err := json.Unmarshal(payload, &times); err != nil {
+		return err
+	}
+	for name, v := range map[string]json.RawMessage{"exp": times.Exp, "iat": times.Iat} {
+		if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
+			return fmt.Errorf("%s is not a JSON number", name)
+		}
+	}
+	if life := claims.ExpiresAt.Sub(claims.IssuedAt.Time); life > AccessTokenTTL+leeway {
+		return fmt.Errorf("lifetime %s exceeds %s", life, AccessTokenTTL)
+	}
+	return nil
 }
 
 // publicKey returns the key kid names, reloading the key set when it is stale

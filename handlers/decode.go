@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -22,15 +23,15 @@ type normalizer interface {
 // decodeJSON reads the request body into dst strictly: JSON only, no unknown
 // fields, exactly one JSON value and nothing after it, at most maxBodyBytes;
 // then normalizes dst when it is a normalizer, and validates it. Malformed
-// input is a 400, an oversized body 413, a wrong media type 415 and a failed
+// input is a 400, an oversized body 413, a missing or non-JSON media type
+// 415 and a failed
 // rule 422 listing each field by its JSON name.
 func decodeJSON(c *gin.Context, dst any) error {
-	if ct := c.GetHeader("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && mt != "application/merge-patch+json") {
-			return &requestError{http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
-				"send the body as application/json"}
-		}
+	// A JSON type is required, not only allowed: a browser posts text/plain
+	// or a form across sites without asking first.
+	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || !jsonMediaType(mt) {
+		return &requestError{http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+			"send the body as application/json"}
 	}
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
@@ -58,6 +59,13 @@ func decodeJSON(c *gin.Context, dst any) error {
 		n.normalize()
 	}
 	return validateStruct(dst)
+}
+
+// jsonMediaType reports whether mt, lower case as mime parses it, is
+// application/json or a structured-syntax +json type such as
+// application/merge-patch+json.
+func jsonMediaType(mt string) bool {
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
 // describeJSONError says what is wrong with a body in terms the sender can

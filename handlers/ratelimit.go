@@ -38,14 +38,17 @@ func ParseRate(s string) (Rate, error) {
 
 func (r Rate) String() string { return fmt.Sprintf("%d/%s", r.Events, r.Per) }
 
-// RateLimits are the abuse limits of the endpoints that take credentials or
-// send mail; each applies per client (an IPv4 address, or an IPv6 /64, which
-// one subscriber typically holds whole) and, where the request names an
-// account, per account. Login spends the client's limit on every attempt but
-// the account's only on a failed one, so a user's own sign-ins never use it
-// up; while failures have exhausted it, even the right password is refused.
+// RateLimits are the abuse limits. Those of the endpoints that take
+// credentials or send mail apply per client (an IPv4 address, or an IPv6
+// /64, which one subscriber typically holds whole) and, where the request
+// names an account, per account. Login spends the client's limit on every
+// attempt but the account's only on a failed one, so a user's own sign-ins
+// never use it up; while failures have exhausted it, even the right password
+// is refused. Write applies per signed-in account to the writes of projects,
+// the profile and nominations, so that one account cannot flood them from
+// many addresses.
 type RateLimits struct {
-	Login, Register, Refresh, Forgot Rate
+	Login, Register, Refresh, Forgot, Write Rate
 }
 
 // DefaultRateLimits are the limits when none are configured.
@@ -54,6 +57,7 @@ var DefaultRateLimits = RateLimits{
 	Register: Rate{10, time.Hour},
 	Refresh:  Rate{60, time.Minute},
 	Forgot:   Rate{5, time.Hour},
+	Write:    Rate{60, time.Minute},
 }
 
 // keyedLimiter is a token bucket per key (an IP or an account). Buckets idle
@@ -167,6 +171,19 @@ func (l *limiter) allowFailures(c *gin.Context, account string) bool {
 
 // failed spends one event of the account for a failed attempt.
 func (l *limiter) failed(account string) { l.byAccount.spend(account) }
+
+// limitWrites spends one event of the signed-in account's write limit and
+// answers 429 with Retry-After when there is none left. It runs after
+// requireUser.
+func (s *server) limitWrites() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if wait, ok := s.limits.write.take(currentUser(c).ID); !ok {
+			tooMany(c, wait)
+			return
+		}
+		c.Next()
+	}
+}
 
 func tooMany(c *gin.Context, wait time.Duration) bool {
 	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))

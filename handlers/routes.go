@@ -8,7 +8,11 @@ import (
 
 // routes is the whole route table, grouped by who may call. Every route is in
 // openapi.yaml and every path there is routed here (TestOpenAPI_MatchesRoutes).
-func (s *server) routes(r *gin.Engine) {
+// Routes that read the session cookie take crossOrigin, which refuses
+// cross-site requests; users' writes take perAccount, their limit.
+func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
+	perAccount := s.limitWrites()
+
 	r.GET("/", s.uiShell)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -23,8 +27,8 @@ func (s *server) routes(r *gin.Engine) {
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/verify-email", s.verifyEmail)
 	api.POST("/auth/login", s.login)
-	api.POST("/auth/refresh", s.refresh)
-	api.POST("/auth/logout", s.logout)
+	api.POST("/auth/refresh", crossOrigin, s.refresh)
+	api.POST("/auth/logout", crossOrigin, s.logout)
 	api.POST("/auth/password/forgot", s.forgotPassword)
 	api.POST("/auth/password/reset", s.resetPassword)
 	api.GET("/dev/mailbox", s.devMailbox) // only with WSIS_DEV_MAILBOX=true
@@ -43,19 +47,19 @@ func (s *server) routes(r *gin.Engine) {
 	// Signed-in users.
 	user := api.Group("", s.requireUser())
 	user.GET("/me", s.getMe)
-	user.PATCH("/me", s.patchMe)
+	user.PATCH("/me", perAccount, s.patchMe)
 	user.POST("/auth/verify-email/resend", s.resendVerification)
 	user.GET("/me/projects", s.myProjects)
-	user.POST("/projects", s.createProject)
+	user.POST("/projects", perAccount, s.createProject)
 	// The owner only; another user's project is 404.
-	user.PATCH("/projects/:id", s.patchProject)
-	user.DELETE("/projects/:id", s.deleteProject)
-	user.POST("/projects/:id/submit", s.submitProject)
+	user.PATCH("/projects/:id", perAccount, s.patchProject)
+	user.DELETE("/projects/:id", perAccount, s.deleteProject)
+	user.POST("/projects/:id/submit", perAccount, s.submitProject)
 	user.GET("/me/nominations", s.myNominations)
-	user.POST("/contests/:year/nominations", s.nominate)
+	user.POST("/contests/:year/nominations", perAccount, s.nominate)
 	// The nominator only, during the submission window.
-	user.PATCH("/nominations/:id", s.patchNomination)
-	user.DELETE("/nominations/:id", s.withdrawNomination)
+	user.PATCH("/nominations/:id", perAccount, s.patchNomination)
+	user.DELETE("/nominations/:id", perAccount, s.withdrawNomination)
 
 	// The Expert Group (reviewers); another reviewer's assignment is 404.
 	reviewer := api.Group("/reviewer", s.requireUser(), requireRole(models.RoleReviewer))

@@ -69,7 +69,10 @@ type server struct {
 	mailboxOn bool
 	registry  *prometheus.Registry
 	bg        *sync.WaitGroup
-	limits    struct{ login, register, refresh, forgot *limiter }
+	limits    struct {
+		login, register, refresh, forgot *limiter
+		write                            *keyedLimiter
+	}
 }
 
 // New builds the gin engine: middleware, every route and the problem answers
@@ -97,6 +100,7 @@ func New(cfg Config) (*gin.Engine, error) {
 	limits := withDefaults(cfg.RateLimits)
 	s.limits.login, s.limits.register = newLimiter(limits.Login), newLimiter(limits.Register)
 	s.limits.refresh, s.limits.forgot = newLimiter(limits.Refresh), newLimiter(limits.Forgot)
+	s.limits.write = newKeyedLimiter(limits.Write)
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -114,7 +118,11 @@ func New(cfg Config) (*gin.Engine, error) {
 		securityHeaders(cfg.HSTS),
 		limitBody(),
 	)
-	s.routes(r)
+	crossOrigin, err := refuseCrossOrigin(cfg.PublicURL)
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	s.routes(r, crossOrigin)
 	return r, nil
 }
 
@@ -122,6 +130,7 @@ func withDefaults(l RateLimits) RateLimits {
 	for _, p := range []struct{ got, def *Rate }{
 		{&l.Login, &DefaultRateLimits.Login}, {&l.Register, &DefaultRateLimits.Register},
 		{&l.Refresh, &DefaultRateLimits.Refresh}, {&l.Forgot, &DefaultRateLimits.Forgot},
+		{&l.Write, &DefaultRateLimits.Write},
 	} {
 		if p.got.Events == 0 {
 			*p.got = *p.def

@@ -42,8 +42,8 @@ type Store interface {
 
 // Options tunes an Outbox. Zero fields take the defaults.
 type Options struct {
-	// From is the sender address, shown in the log with each mail kept in
-	// the outbox when no SMTP server is configured. An SMTPSender carries
+	// From is the sender address, shown in the log line of each mail kept
+	// in the outbox when no SMTP server is configured. An SMTPSender carries
 	// its own.
 	From string
 	// MinBackoff is the wait after a first failure, doubled after each
@@ -81,8 +81,9 @@ type Outbox struct {
 }
 
 // New returns an Outbox on store that delivers through sender. A nil sender
-// means no SMTP server is configured: mails are kept in the outbox and
-// written to the log. A nil logger is slog.Default().
+// means no SMTP server is configured: mails are kept in the outbox, and the
+// log says of each its id, kind and recipient, never its subject or body,
+// which carry live tokens. A nil logger is slog.Default().
 func New(store Store, sender Sender, logger *slog.Logger, opts Options) *Outbox {
 	if logger == nil {
 		logger = slog.Default()
@@ -109,7 +110,8 @@ func New(store Store, sender Sender, logger *slog.Logger, opts Options) *Outbox 
 
 // Send stamps m.CreatedAt from the clock, writes m to the outbox and hands it
 // to the worker without waiting for delivery. Once Send returns nil the mail
-// is durable and will be delivered even if the process stops now. Returns
+// is durable and will be delivered even if the process stops now; a decoy
+// (kind models.MailDecoy) is written alike and never delivered. Returns
 // the mail as stored (with its id), ErrInvalid when m.To is not an email
 // address, or the store's error, in which case nothing will be delivered.
 func (o *Outbox) Send(ctx context.Context, m models.Mail) (models.Mail, error) {
@@ -121,9 +123,15 @@ func (o *Outbox) Send(ctx context.Context, m models.Mail) (models.Mail, error) {
 	if err != nil {
 		return models.Mail{}, fmt.Errorf("mail: send: %w", err)
 	}
+	if m.Kind == models.MailDecoy {
+		o.logger.Debug("decoy mail kept in outbox, never delivered", "id", m.ID)
+		return m, nil
+	}
 	if o.sender == nil {
+		// Never the subject or body: they carry live links (verification,
+		// password reset), and logs are read by more people than mailboxes.
 		o.logger.Info("mail kept in outbox: no SMTP configured",
-			"id", m.ID, "kind", m.Kind, "from", o.opts.From, "to", m.To, "subject", m.Subject, "body", m.Body)
+			"id", m.ID, "kind", m.Kind, "from", o.opts.From, "to", m.To)
 		return m, nil
 	}
 	o.mu.Lock()

@@ -227,7 +227,26 @@ func TestOutbox_MailSentBeforeRunIsDeliveredOnce(t *testing.T) {
 	}
 }
 
-func TestOutbox_WithoutSenderKeepsMailsInOutboxAndLog(t *testing.T) {
+func TestOutbox_DecoyIsWrittenButNeverDelivered(t *testing.T) {
+	st, srv := storetest.Store(t), smtptest.Start(t)
+	o := mail.New(st, newSender(t, srv.URL()), quiet(), fast)
+	stop := run(t, o)
+	decoy := letter("decoy")
+	decoy.Kind = models.MailDecoy
+	if m := send(t, o, decoy); m.ID == "" {
+		t.Fatal("the decoy has no id: it was not written")
+	}
+	send(t, o, letter("real"))
+	srv.WaitFor(t, 1, patience)
+	waitAllSent(t, st)
+	stop()
+	// Mails go out in order of arrival: a queued decoy would have gone first.
+	if got := messageSubjects(srv.Messages()); !slices.Equal(got, []string{"real"}) {
+		t.Fatalf("delivered %q, want only the real mail", got)
+	}
+}
+
+func TestOutbox_WithoutSenderKeepsMailsInOutboxAndLogsNoContent(t *testing.T) {
 	st := storetest.Store(t)
 	var logs syncBuffer
 	o := mail.New(st, nil, slog.New(slog.NewTextHandler(&logs, nil)), fast)
@@ -246,9 +265,15 @@ func TestOutbox_WithoutSenderKeepsMailsInOutboxAndLog(t *testing.T) {
 		t.Fatalf("unsent = %+v, want both mails", unsent)
 	}
 	out := logs.String()
-	for _, want := range []string{"mail kept in outbox: no SMTP configured", "ada@example.org", "Reset your password", "token=R3SET"} {
+	for _, want := range []string{"mail kept in outbox: no SMTP configured", "ada@example.org", models.MailResetPassword} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	// The body holds a live link, and the subject says what it is for.
+	for _, secret := range []string{"R3SET", "reset-password?token", "Reset your password"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log shows %q:\n%s", secret, out)
 		}
 	}
 }

@@ -22,3 +22,8 @@ const (
 	MailAssignment     = "reviewer-assignment"
 	MailVoteReceipt    = "vote-receipt"
 )
+
+// MailDecoy is the kind of a mail written to the outbox and never
+// delivered nor listed: it gives a request that must not tell whether an
+// account exists (password/forgot) the same work as one that mails.
+const MailDecoy = "decoy"

@@ -72,8 +72,12 @@ func (s *Store) MarkMailSent(ctx context.Context, id string, at time.Time) error
 	return nil
 }
 
-// UnsentMails returns every mail of the outbox without a sent record, oldest
-// first (by created_at, then id). It streams both collections with cursors,
+// notDecoy selects the mails of the outbox that are to be delivered: all
+// but decoys (models.MailDecoy).
+var notDecoy = bson.D{{Key: "kind", Value: bson.D{{Key: "$ne", Value: models.MailDecoy}}}}
+
+// UnsentMails returns every mail of the outbox without a sent record, decoys
+// aside, oldest first (by created_at, then id). It streams both collections with cursors,
 // holding only the ids of sent mails and the unsent mails in memory: a
 // whole-collection read (SPEC §8), meant for the mail worker's start, not for
 // a path a user waits for. A mail marked sent while it runs may still be
@@ -99,7 +103,7 @@ func (s *Store) UnsentMails(ctx context.Context) ([]models.Mail, error) {
 	}
 
 	var unsent []models.Mail
-	cur, err = s.db.Collection(colOutbox).Find(ctx, bson.D{})
+	cur, err = s.db.Collection(colOutbox).Find(ctx, notDecoy)
 	if err != nil {
 		return nil, mapErr(op, err)
 	}
@@ -124,7 +128,8 @@ func (s *Store) UnsentMails(ctx context.Context) ([]models.Mail, error) {
 	return unsent, nil
 }
 
-// RecentMails returns at most limit mails of the outbox, sent or not, newest
+// RecentMails returns at most limit mails of the outbox, sent or not, decoys
+// not, newest
 // first (by created_at, then id, both descending). It serves the development
 // mailbox (SPEC §7); on the embedded store it reads the whole collection, so
 // it has no place on a production path. Returns ErrInvalid when limit is not
@@ -137,7 +142,7 @@ func (s *Store) RecentMails(ctx context.Context, limit int) ([]models.Mail, erro
 	opts := options.Find().
 		SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}).
 		SetLimit(int64(limit))
-	cur, err := s.db.Collection(colOutbox).Find(ctx, bson.D{}, opts)
+	cur, err := s.db.Collection(colOutbox).Find(ctx, notDecoy, opts)
 	if err != nil {
 		return nil, mapErr(op, err)
 	}

@@ -134,6 +134,22 @@ func (s *Store) InsertActionToken(ctx context.Context, t models.ActionToken) err
 	return mapErr("insert action token", err)
 }
 
+// InsertDecoyActionToken does what InsertActionToken does, for no account:
+// the same _id read of the accounts, of an id none has, and the same insert,
+// of t bound to that id (t.UserID is ignored). UseActionToken refuses such a
+// token, whose user does not exist, and DeleteExpired removes it at
+// t.ExpiresAt. It lets a request for an unknown email (password/forgot) do
+// the work of one for a known email, so that its timing does not tell them
+// apart.
+func (s *Store) InsertDecoyActionToken(ctx context.Context, t models.ActionToken) error {
+	t.UserID = bson.NewObjectID().Hex()
+	if _, err := s.UserByID(ctx, t.UserID); err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	_, err := s.db.Collection(colActionTokens).InsertOne(ctx, actionTokenDoc(t))
+	return mapErr("insert decoy action token", err)
+}
+
 // UseActionToken returns the unexpired token of the kind with the hash and
 // records its one use. Returns ErrNotFound for an unknown, expired or
 // wrong-kind token, and for one issued before its user's session version

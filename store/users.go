@@ -149,11 +149,15 @@ func (s *Store) UserByID(ctx context.Context, id string) (models.User, error) {
 }
 
 // UserCredentials returns the account registered under email (any case) and
-// its password hash, with two _id reads. Returns ErrNotFound when there is
-// none.
+// its password hash, with two _id reads, also when there is none: the second
+// then reads an id no account has, so that the time taken does not tell
+// whether the email has an account. Returns ErrNotFound when there is none.
 func (s *Store) UserCredentials(ctx context.Context, email string) (models.User, string, error) {
 	var key loginKeyDoc
 	err := s.db.Collection(colLoginKeys).FindOne(ctx, bson.D{{Key: "_id", Value: models.NormalizeEmail(email)}}).Decode(&key)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		_, _, _ = s.userWithHash(ctx, bson.NewObjectID().Hex())
+	}
 	if err != nil {
 		return models.User{}, "", mapErr("find login key", err)
 	}

@@ -155,6 +155,8 @@ var settings = []setting{
 		handlers.DefaultRateLimits.Refresh, func(c *config) *handlers.Rate { return &c.RateLimits.Refresh }),
 	rateSetting("WSIS_RATE_FORGOT", "rate-forgot", "password-reset and verification mails per client IP and per account",
 		handlers.DefaultRateLimits.Forgot, func(c *config) *handlers.Rate { return &c.RateLimits.Forgot }),
+	rateSetting("WSIS_RATE_WRITE", "rate-write", "writes of projects, profile and nominations per signed-in account",
+		handlers.DefaultRateLimits.Write, func(c *config) *handlers.Rate { return &c.RateLimits.Write }),
 	{env: "WSIS_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error", set: func(c *config, v string) error {
 		switch v {
 		case "debug", "info", "warn", "error":
@@ -244,8 +246,8 @@ func (c config) logValue() []any {
 		"addr", c.Addr, "data_dir", c.DataDir, "mongodb_uri", redactURL(c.MongoURI), "database", c.Database,
 		"public_url", c.PublicURL, "smtp_url", redactURL(c.SMTPURL), "dev_mailbox", c.DevMailbox,
 		"admin_email", c.AdminEmail, "admin_password", mask(c.AdminPassword), "trusted_proxies", c.TrustedProxies,
-		"mail_from", c.MailFrom, "rate_limits", fmt.Sprintf("login %s, register %s, refresh %s, forgot %s",
-			c.RateLimits.Login, c.RateLimits.Register, c.RateLimits.Refresh, c.RateLimits.Forgot),
+		"mail_from", c.MailFrom, "rate_limits", fmt.Sprintf("login %s, register %s, refresh %s, forgot %s, write %s",
+			c.RateLimits.Login, c.RateLimits.Register, c.RateLimits.Refresh, c.RateLimits.Forgot, c.RateLimits.Write),
 	}
 }
 
