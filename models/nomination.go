@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // NominationState is where a nomination is in the contest (SPEC §3).
@@ -63,20 +62,9 @@ func (n Nomination) ProjectSlot() string {
 }
 
 // OrganizationSlot is the key that lets an organization hold one nomination
-// per category per contest, whatever the case and spacing of its name.
+// per category per contest, its organization named by OrganizationKey.
 func (n Nomination) OrganizationSlot() string {
-	return strings.Join([]string{strconv.Itoa(n.Contest), strconv.Itoa(n.Category), NormalizeOrganization(n.Organization)}, "/")
-}
-
-// NormalizeOrganization is an organization's name with case and spaces
-// ignored (SPEC §5).
-func NormalizeOrganization(name string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, name)
+	return strings.Join([]string{strconv.Itoa(n.Contest), strconv.Itoa(n.Category), OrganizationKey(n.Organization)}, "/")
 }
 
 // CheckNominable applies SPEC §5's rules about the project to a nomination
