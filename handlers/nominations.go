@@ -17,11 +17,11 @@ import (
 // nominationContent is what a nominator writes (SPEC §3): the short
 // description voters read, and the longer answers reviewers read.
 type nominationContent struct {
-	ShortDescription string `json:"short_description" validate:"required,minwords=150,maxwords=200"`
-	Impact           string `json:"impact" validate:"required,minwords=50,maxwords=500"`
-	SDGLinkage       string `json:"sdg_linkage" validate:"required,minwords=50,maxwords=500"`
-	Partnerships     string `json:"partnerships" validate:"required,minwords=50,maxwords=500"`
-	Challenges       string `json:"challenges" validate:"required,minwords=50,maxwords=500"`
+	ShortDescription string `json:"short_description" validate:"required,minwords=150,maxwords=200,multiline"`
+	Impact           string `json:"impact" validate:"required,minwords=50,maxwords=500,multiline"`
+	SDGLinkage       string `json:"sdg_linkage" validate:"required,minwords=50,maxwords=500,multiline"`
+	Partnerships     string `json:"partnerships" validate:"required,minwords=50,maxwords=500,multiline"`
+	Challenges       string `json:"challenges" validate:"required,minwords=50,maxwords=500,multiline"`
 	Implementation   string `json:"implementation" validate:"required,oneof=completed major-phase-completed"`
 }
 
@@ -34,11 +34,11 @@ func (r nominationContent) apply(n *models.Nomination) {
 type createNominationRequest struct {
 	ProjectID        string `json:"project_id" validate:"required,max=64"`
 	Category         int    `json:"category" validate:"required,min=1,max=18"`
-	ShortDescription string `json:"short_description" validate:"required,minwords=150,maxwords=200"`
-	Impact           string `json:"impact" validate:"required,minwords=50,maxwords=500"`
-	SDGLinkage       string `json:"sdg_linkage" validate:"required,minwords=50,maxwords=500"`
-	Partnerships     string `json:"partnerships" validate:"required,minwords=50,maxwords=500"`
-	Challenges       string `json:"challenges" validate:"required,minwords=50,maxwords=500"`
+	ShortDescription string `json:"short_description" validate:"required,minwords=150,maxwords=200,multiline"`
+	Impact           string `json:"impact" validate:"required,minwords=50,maxwords=500,multiline"`
+	SDGLinkage       string `json:"sdg_linkage" validate:"required,minwords=50,maxwords=500,multiline"`
+	Partnerships     string `json:"partnerships" validate:"required,minwords=50,maxwords=500,multiline"`
+	Challenges       string `json:"challenges" validate:"required,minwords=50,maxwords=500,multiline"`
 	Implementation   string `json:"implementation" validate:"required,oneof=completed major-phase-completed"`
 }
 
@@ -291,7 +291,7 @@ func nominationFilter(c *gin.Context) (store.NominationQuery, bool) {
 }
 
 type ineligibleRequest struct {
-	Reason string `json:"reason" validate:"required,max=2000"`
+	Reason string `json:"reason" validate:"required,max=2000,multiline"`
 }
 
 // markIneligible screens a submitted nomination out with a reason; admins
