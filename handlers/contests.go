@@ -79,7 +79,7 @@ func (r *settingsRequest) apply(s *models.ContestSettings) {
 
 type createContestRequest struct {
 	Year     int              `json:"year" validate:"required,min=2000,max=2200"`
-	Title    string           `json:"title" validate:"required,max=200"`
+	Title    string           `json:"title" validate:"required,max=200,singleline"`
 	Schedule *scheduleRequest `json:"schedule" validate:"required"`
 	Settings *settingsRequest `json:"settings"`
 }
@@ -114,7 +114,7 @@ func (s *server) createContest(c *gin.Context) {
 }
 
 type patchContestRequest struct {
-	Title    *string          `json:"title" validate:"omitempty,min=1,max=200"`
+	Title    *string          `json:"title" validate:"omitempty,min=1,max=200,singleline"`
 	Schedule *scheduleRequest `json:"schedule"`
 	Settings *settingsRequest `json:"settings"`
 }

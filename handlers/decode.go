@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 )
@@ -20,8 +21,9 @@ type normalizer interface {
 	normalize()
 }
 
-// decodeJSON reads the request body into dst strictly: JSON only, no unknown
-// fields, exactly one JSON value and nothing after it, at most maxBodyBytes;
+// decodeJSON reads the request body into dst strictly: JSON only, valid
+// UTF-8 (no lone surrogate escapes either), no unknown fields, exactly one
+// JSON value and nothing after it, at most maxBodyBytes;
 // then normalizes dst when it is a normalizer, and validates it. Malformed
 // input is a 400, an oversized body 413, a missing or non-JSON media type
 // 415 and a failed
@@ -55,6 +57,14 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if err := dec.Decode(&json.RawMessage{}); !errors.Is(err, io.EOF) {
 		return badRequest("the request body holds data after the JSON value")
 	}
+	// encoding/json turns both into U+FFFD without a word, which would
+	// store text the client never wrote.
+	if !utf8.Valid(body) {
+		return badRequest("the request body is not valid UTF-8")
+	}
+	if loneSurrogate(body) {
+		return badRequest("the request body escapes half of a UTF-16 surrogate pair, which is no character")
+	}
 	if n, ok := dst.(normalizer); ok {
 		n.normalize()
 	}
@@ -66,6 +76,42 @@ func decodeJSON(c *gin.Context, dst any) error {
 // application/merge-patch+json.
 func jsonMediaType(mt string) bool {
 	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// loneSurrogate reports whether a JSON text holds a \u escape of a UTF-16
+// surrogate (U+D800–U+DFFF) that is not half of a high-then-low pair.
+func loneSurrogate(body []byte) bool {
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		i++ // the escaped character: a backslash escaping a backslash ends here
+		r, ok := unicodeEscape(body, i)
+		if !ok {
+			continue
+		}
+		i += 4
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		case r >= 0xD800 && r <= 0xDBFF:
+			low, ok := unicodeEscape(body, i+2)
+			if !ok || i+1 >= len(body) || body[i+1] != '\\' || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 6
+		}
+	}
+	return false
+}
+
+// unicodeEscape reads the code unit of a "uXXXX" escape starting at body[i].
+func unicodeEscape(body []byte, i int) (rune, bool) {
+	if i < 0 || i+5 > len(body) || body[i] != 'u' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(body[i+1:i+5]), 16, 16)
+	return rune(v), err == nil
 }
 
 // describeJSONError says what is wrong with a body in terms the sender can

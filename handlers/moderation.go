@@ -12,7 +12,7 @@ import (
 )
 
 type moderationRequest struct {
-	Note string `json:"note" validate:"max=2000"`
+	Note string `json:"note" validate:"max=2000,multiline"`
 }
 
 // moderationSteps are the admins' decisions on a submitted project: the

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -17,11 +18,11 @@ import (
 // nominationContent is what a nominator writes (SPEC §3): the short
 // description voters read, and the longer answers reviewers read.
 type nominationContent struct {
-	ShortDescription string `json:"short_description" validate:"required,minwords=150,maxwords=200"`
-	Impact           string `json:"impact" validate:"required,minwords=50,maxwords=500"`
-	SDGLinkage       string `json:"sdg_linkage" validate:"required,minwords=50,maxwords=500"`
-	Partnerships     string `json:"partnerships" validate:"required,minwords=50,maxwords=500"`
-	Challenges       string `json:"challenges" validate:"required,minwords=50,maxwords=500"`
+	ShortDescription string `json:"short_description" validate:"required,minwords=150,maxwords=200,multiline"`
+	Impact           string `json:"impact" validate:"required,minwords=50,maxwords=500,multiline"`
+	SDGLinkage       string `json:"sdg_linkage" validate:"required,minwords=50,maxwords=500,multiline"`
+	Partnerships     string `json:"partnerships" validate:"required,minwords=50,maxwords=500,multiline"`
+	Challenges       string `json:"challenges" validate:"required,minwords=50,maxwords=500,multiline"`
 	Implementation   string `json:"implementation" validate:"required,oneof=completed major-phase-completed"`
 }
 
@@ -34,11 +35,11 @@ func (r nominationContent) apply(n *models.Nomination) {
 type createNominationRequest struct {
 	ProjectID        string `json:"project_id" validate:"required,max=64"`
 	Category         int    `json:"category" validate:"required,min=1,max=18"`
-	ShortDescription string `json:"short_description" validate:"required,minwords=150,maxwords=200"`
-	Impact           string `json:"impact" validate:"required,minwords=50,maxwords=500"`
-	SDGLinkage       string `json:"sdg_linkage" validate:"required,minwords=50,maxwords=500"`
-	Partnerships     string `json:"partnerships" validate:"required,minwords=50,maxwords=500"`
-	Challenges       string `json:"challenges" validate:"required,minwords=50,maxwords=500"`
+	ShortDescription string `json:"short_description" validate:"required,minwords=150,maxwords=200,multiline"`
+	Impact           string `json:"impact" validate:"required,minwords=50,maxwords=500,multiline"`
+	SDGLinkage       string `json:"sdg_linkage" validate:"required,minwords=50,maxwords=500,multiline"`
+	Partnerships     string `json:"partnerships" validate:"required,minwords=50,maxwords=500,multiline"`
+	Challenges       string `json:"challenges" validate:"required,minwords=50,maxwords=500,multiline"`
 	Implementation   string `json:"implementation" validate:"required,oneof=completed major-phase-completed"`
 }
 
@@ -96,6 +97,9 @@ func (s *server) nominate(c *gin.Context) {
 		State: models.NominationSubmitted, CreatedAt: now, UpdatedAt: now}
 	req.content().apply(&n)
 	if n, err = s.store.CreateNomination(ctx, n); err != nil {
+		if errors.Is(err, models.ErrConflict) && project.OwnerID == user.ID {
+			err = s.explainSquat(ctx, year, project.ID, user.ID, err)
+		}
 		respondError(c, err)
 		return
 	}
@@ -107,15 +111,44 @@ func (s *server) nominate(c *gin.Context) {
 	answerNomination(c, http.StatusCreated, n)
 }
 
-// getNomination answers a nomination to its nominator and admins, and to
-// anyone once it is a nominee; otherwise 404.
+// explainSquat turns the conflict of a project owner's nomination into one
+// that names the nomination of their project someone else holds, which the
+// owner may withdraw; err when there is none.
+func (s *server) explainSquat(ctx context.Context, year int, projectID, ownerID string, err error) error {
+	held, lerr := s.store.Nominations(ctx, store.NominationQuery{Contest: year, ProjectID: projectID})
+	if lerr != nil {
+		return err
+	}
+	for _, n := range held {
+		if n.State == models.NominationSubmitted && n.NominatorID != ownerID {
+			return models.WithDetail(models.ErrConflict, "this project is already nominated in this contest by another user "+
+				"(nomination "+n.ID+"); as the project's owner you may withdraw that nomination and nominate it yourself")
+		}
+	}
+	return err
+}
+
+// projectOwner returns the id of the owner of n's project, or "" when the
+// project cannot be read.
+func (s *server) projectOwner(ctx context.Context, n models.Nomination) string {
+	p, err := s.store.Project(ctx, n.ProjectID)
+	if err != nil {
+		return ""
+	}
+	return p.OwnerID
+}
+
+// getNomination answers a nomination to its nominator, to its project's
+// owner and to admins, and to anyone once it is a nominee; otherwise 404.
 func (s *server) getNomination(c *gin.Context) {
-	n, err := s.store.Nomination(c.Request.Context(), c.Param("id"))
+	ctx := c.Request.Context()
+	n, err := s.store.Nomination(ctx, c.Param("id"))
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	if user, ok := optionalUser(c); ok && (user.ID == n.NominatorID || user.HasRole(models.RoleAdmin)) {
+	if user, ok := optionalUser(c); ok && (user.ID == n.NominatorID || user.HasRole(models.RoleAdmin) ||
+		user.ID == s.projectOwner(ctx, n)) {
 		answerNomination(c, http.StatusOK, n)
 		return
 	}
@@ -158,12 +191,17 @@ func publicNomination(n models.Nomination, st models.Stages) (publicNominationVi
 }
 
 // ownNomination loads the signed-in nominator's nomination that may still
-// change: 404 for another's, 409 phase-closed after the submission deadline.
-func (s *server) ownNomination(c *gin.Context) (models.Nomination, bool) {
+// change (with projectOwnerToo, also one of the user's own project that
+// another user made): 404 for any other, 409 phase-closed after the
+// submission deadline.
+func (s *server) ownNomination(c *gin.Context, projectOwnerToo bool) (models.Nomination, bool) {
 	ctx := c.Request.Context()
+	user := currentUser(c)
 	n, err := s.store.Nomination(ctx, c.Param("id"))
-	if err == nil && n.NominatorID != currentUser(c).ID {
-		err = models.ErrNotFound
+	if err == nil && n.NominatorID != user.ID {
+		if !projectOwnerToo || !n.MayWithdraw(user.ID, s.projectOwner(ctx, n)) {
+			err = models.ErrNotFound
+		}
 	}
 	var contest models.Contest
 	if err == nil {
@@ -186,7 +224,7 @@ func (s *server) patchNomination(c *gin.Context) {
 	if !ok {
 		return
 	}
-	current, ok := s.ownNomination(c)
+	current, ok := s.ownNomination(c, false)
 	if !ok {
 		return
 	}
@@ -213,27 +251,28 @@ func (s *server) patchNomination(c *gin.Context) {
 	answerNomination(c, http.StatusOK, n)
 }
 
-// withdrawNomination withdraws the nominator's nomination until the
-// submission deadline, freeing its project's and organization's slots.
+// withdrawNomination withdraws a submitted nomination until the submission
+// deadline, freeing its project's and organization's slots. Its nominator
+// may, and so may its project's owner, whatever user nominated the project;
+// a nominator whose nomination the owner withdrew is told by mail.
 func (s *server) withdrawNomination(c *gin.Context) {
 	version, ok := ifMatch(c)
 	if !ok {
 		return
 	}
-	current, ok := s.ownNomination(c)
+	current, ok := s.ownNomination(c, true)
 	if !ok {
 		return
 	}
-	_, err := s.store.UpdateNomination(c.Request.Context(), current.ID, version, s.clock.Now(), func(n *models.Nomination) error {
-		if n.State != models.NominationSubmitted {
-			return models.WithDetail(models.ErrConflict, "only a submitted nomination can be withdrawn; this one is "+string(n.State))
-		}
-		n.State = models.NominationWithdrawn
-		return nil
-	})
+	ctx := c.Request.Context()
+	n, err := s.store.UpdateNomination(ctx, current.ID, version, s.clock.Now(), (*models.Nomination).Withdraw)
 	if err != nil {
 		respondError(c, err)
 		return
+	}
+	if n.NominatorID != currentUser(c).ID {
+		s.mailNominator(ctx, c, n, fmt.Sprintf("Your nomination for the WSIS Prizes %d was withdrawn", n.Contest),
+			fmt.Sprintf("The owner of \"%s\" withdrew your nomination of it in category %d.", n.ProjectTitle, n.Category))
 	}
 	c.Status(http.StatusNoContent)
 }
@@ -291,11 +330,16 @@ func nominationFilter(c *gin.Context) (store.NominationQuery, bool) {
 }
 
 type ineligibleRequest struct {
-	Reason string `json:"reason" validate:"required,max=2000"`
+	Reason string `json:"reason" validate:"required,max=2000,multiline"`
+	// ReleaseSlots frees the nomination's project and organization slots,
+	// so that they may be nominated again in the category.
+	ReleaseSlots bool `json:"release_slots"`
 }
 
 // markIneligible screens a submitted nomination out with a reason; admins
-// only. Audited and mailed to the nominator.
+// only. With release_slots its project and its organization may be
+// nominated again in the category; without, the nomination keeps their
+// slots. Audited and mailed to the nominator.
 func (s *server) markIneligible(c *gin.Context) {
 	version, ok := ifMatch(c)
 	if !ok {
@@ -308,17 +352,14 @@ func (s *server) markIneligible(c *gin.Context) {
 	ctx := c.Request.Context()
 	now := s.clock.Now()
 	n, err := s.store.UpdateNomination(ctx, c.Param("id"), version, now, func(n *models.Nomination) error {
-		if n.State != models.NominationSubmitted {
-			return models.WithDetail(models.ErrConflict, "only a submitted nomination can be screened out; this one is "+string(n.State))
-		}
-		n.State, n.IneligibleReason = models.NominationIneligible, strings.TrimSpace(req.Reason)
-		return nil
+		return n.MarkIneligible(req.Reason, req.ReleaseSlots)
 	})
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	s.record(c, "nomination.ineligible", "nomination", n.ID, map[string]any{"state": models.NominationSubmitted}, map[string]any{"state": n.State, "reason": n.IneligibleReason})
+	s.record(c, "nomination.ineligible", "nomination", n.ID, map[string]any{"state": models.NominationSubmitted},
+		map[string]any{"state": n.State, "reason": n.IneligibleReason, "slots_released": n.SlotsReleased})
 	s.mailNominator(ctx, c, n, fmt.Sprintf("Your nomination for the WSIS Prizes %d was screened out", n.Contest),
 		fmt.Sprintf("Your nomination of \"%s\" in category %d does not meet the contest's rules:\n\n%s", n.ProjectTitle,
 			n.Category, n.IneligibleReason))

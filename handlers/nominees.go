@@ -107,7 +107,7 @@ func categoryQuery(c *gin.Context) (int, bool) {
 type publishNomineesRequest struct {
 	Add    []string `json:"add" validate:"max=500,unique,dive,required,max=64"`
 	Remove []string `json:"remove" validate:"max=500,unique,dive,required,max=64"`
-	Reason string   `json:"reason" validate:"max=2000"`
+	Reason string   `json:"reason" validate:"max=2000,multiline"`
 }
 
 // publishNominees makes the top nominees_per_category of each category

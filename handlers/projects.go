@@ -13,10 +13,10 @@ import (
 // projectRequest is a project's content as an owner sends it. The state,
 // owner, version and timestamps are not in it, so a client cannot set them.
 type projectRequest struct {
-	Title           string                 `json:"title" validate:"required,min=5,max=200"`
-	Summary         string                 `json:"summary" validate:"required,minwords=20,maxwords=300"`
-	Description     string                 `json:"description" validate:"max=60000,maxwords=5000"`
-	Organization    string                 `json:"organization" validate:"required,max=200"`
+	Title           string                 `json:"title" validate:"required,min=5,max=200,singleline"`
+	Summary         string                 `json:"summary" validate:"required,minwords=20,maxwords=300,multiline"`
+	Description     string                 `json:"description" validate:"max=60000,maxwords=5000,multiline"`
+	Organization    string                 `json:"organization" validate:"required,max=200,singleline"`
 	StakeholderType models.StakeholderType `json:"stakeholder_type" validate:"required,stakeholder_type"`
 	Countries       []string               `json:"countries" validate:"required,min=1,max=249,unique,dive,country"`
 	Coverage        string                 `json:"coverage" validate:"required,oneof=local national regional international"`
@@ -27,7 +27,7 @@ type projectRequest struct {
 	StartDate       string                 `json:"start_date" validate:"required,date"`
 	EndDate         string                 `json:"end_date" validate:"omitempty,date"`
 	Website         string                 `json:"website" validate:"omitempty,max=500,http_url"`
-	Partners        []string               `json:"partners" validate:"max=50,dive,required,max=200"`
+	Partners        []string               `json:"partners" validate:"max=50,dive,required,max=200,singleline"`
 	ContactEmail    string                 `json:"contact_email" validate:"required,email,max=254"`
 }
 

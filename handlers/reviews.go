@@ -114,7 +114,7 @@ func (s *server) myAssignments(c *gin.Context) {
 
 type reviewRequest struct {
 	Scores  map[string]int `json:"scores" validate:"max=20"`
-	Comment string         `json:"comment" validate:"max=20000"`
+	Comment string         `json:"comment" validate:"max=20000,multiline"`
 	Submit  bool           `json:"submit"`
 }
 

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/go-playground/validator/v10"
 
@@ -60,9 +59,10 @@ func newValidator() *validator.Validate {
 			return err == nil && models.WordCount(fl.Field().String()) <= n
 		},
 		"singleline": func(fl validator.FieldLevel) bool {
-			return !strings.ContainsFunc(fl.Field().String(), func(r rune) bool {
-				return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
-			})
+			return models.SingleLine(fl.Field().String())
+		},
+		"multiline": func(fl validator.FieldLevel) bool {
+			return models.MultiLine(fl.Field().String())
 		},
 		"criterion_key": func(fl validator.FieldLevel) bool {
 			return criterionKey.MatchString(fl.Field().String())
@@ -160,7 +160,9 @@ func message(fe validator.FieldError) string {
 	case "maxwords":
 		return "must have at most " + p + " words"
 	case "singleline":
-		return "must be one line, without tabs or other control characters"
+		return "must be one line, without tabs, other control characters, invisible format characters or bidirectional overrides"
+	case "multiline":
+		return "may break lines (\\n or \\r\\n) but must not hold other control characters, invisible format characters or bidirectional overrides"
 	case "date":
 		return "must be a date YYYY-MM-DD"
 	case "criterion_key":

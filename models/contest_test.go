@@ -82,12 +82,6 @@ func TestSchedule_ValidateNamesTheField(t *testing.T) {
 	}
 }
 
-func TestNormalizeOrganization_IgnoresCaseAndSpaces(t *testing.T) {
-	if models.NormalizeOrganization(" Digital  SAHEL\t") != models.NormalizeOrganization("digitalsahel") {
-		t.Fatal("case and spaces are not ignored")
-	}
-}
-
 func TestNomination_PublicStateFollowsTheStageFlags(t *testing.T) {
 	for _, tc := range []struct {
 		state  models.NominationState

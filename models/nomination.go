@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // NominationState is where a nomination is in the contest (SPEC §3).
@@ -42,9 +41,13 @@ type Nomination struct {
 	Implementation   string          `json:"implementation"`
 	State            NominationState `json:"state"`
 	IneligibleReason string          `json:"ineligible_reason,omitempty"`
-	CreatedAt        time.Time       `json:"created_at"`
-	UpdatedAt        time.Time       `json:"updated_at"`
-	Version          int             `json:"version"`
+	// SlotsReleased marks an ineligible nomination whose screening gave its
+	// project's and organization's slots up, so that they may be nominated
+	// again.
+	SlotsReleased bool      `json:"slots_released,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	Version       int       `json:"version"`
 }
 
 // IsPublic reports whether anyone may read the nomination: once it is a
@@ -54,8 +57,42 @@ func (n Nomination) IsPublic() bool {
 }
 
 // Active reports whether the nomination holds its project's and its
-// organization's slots in the contest: every state but withdrawn does.
-func (n Nomination) Active() bool { return n.State != NominationWithdrawn }
+// organization's slots in the contest: every state but withdrawn does,
+// unless an admin released them when screening the nomination out.
+func (n Nomination) Active() bool { return n.State != NominationWithdrawn && !n.SlotsReleased }
+
+// MayWithdraw reports whether userID may withdraw the nomination, whose
+// project projectOwnerID owns: its nominator, or the project's owner, who
+// may withdraw any nomination of their own project (SPEC §5), including one
+// a third party made.
+func (n Nomination) MayWithdraw(userID, projectOwnerID string) bool {
+	return userID != "" && (userID == n.NominatorID || userID == projectOwnerID)
+}
+
+// Withdraw withdraws a submitted nomination, freeing its slots. The caller
+// checks the submission window and MayWithdraw. Returns ErrConflict for a
+// nomination in any other state: one already screened out keeps the slots
+// the admin left it.
+func (n *Nomination) Withdraw() error {
+	if n.State != NominationSubmitted {
+		return WithDetail(ErrConflict, "only a submitted nomination can be withdrawn; this one is "+string(n.State))
+	}
+	n.State = NominationWithdrawn
+	return nil
+}
+
+// MarkIneligible screens a submitted nomination out with reason; with
+// releaseSlots its project and organization may be nominated again in the
+// category, otherwise the nomination keeps holding their slots. Admins only,
+// which the caller checks. Returns ErrConflict for a nomination that is not
+// submitted.
+func (n *Nomination) MarkIneligible(reason string, releaseSlots bool) error {
+	if n.State != NominationSubmitted {
+		return WithDetail(ErrConflict, "only a submitted nomination can be screened out; this one is "+string(n.State))
+	}
+	n.State, n.IneligibleReason, n.SlotsReleased = NominationIneligible, strings.TrimSpace(reason), releaseSlots
+	return nil
+}
 
 // ProjectSlot is the key that makes a project nominable once per contest.
 func (n Nomination) ProjectSlot() string {
@@ -63,20 +100,9 @@ func (n Nomination) ProjectSlot() string {
 }
 
 // OrganizationSlot is the key that lets an organization hold one nomination
-// per category per contest, whatever the case and spacing of its name.
+// per category per contest, its organization named by OrganizationKey.
 func (n Nomination) OrganizationSlot() string {
-	return strings.Join([]string{strconv.Itoa(n.Contest), strconv.Itoa(n.Category), NormalizeOrganization(n.Organization)}, "/")
-}
-
-// NormalizeOrganization is an organization's name with case and spaces
-// ignored (SPEC §5).
-func NormalizeOrganization(name string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, name)
+	return strings.Join([]string{strconv.Itoa(n.Contest), strconv.Itoa(n.Category), OrganizationKey(n.Organization)}, "/")
 }
 
 // CheckNominable applies SPEC §5's rules about the project to a nomination

@@ -7,7 +7,7 @@ import (
 )
 
 // Conflicts are what a reviewer declares they must not judge: organizations
-// (case and spaces ignored) and countries. A reviewer also conflicts with
+// (compared by OrganizationKey) and countries. A reviewer also conflicts with
 // nominations of their own organization.
 type Conflicts struct {
 	ReviewerID    string    `json:"reviewer_id"`
@@ -19,12 +19,13 @@ type Conflicts struct {
 // ConflictWith returns why reviewer (of organization own, with declared
 // conflicts c) must not review n, or "" when they may.
 func (c Conflicts) ConflictWith(own string, n Nomination) string {
-	org := NormalizeOrganization(n.Organization)
-	if own != "" && NormalizeOrganization(own) == org {
+	// An empty key (a name of invisible characters only) identifies no one.
+	org := OrganizationKey(n.Organization)
+	if org != "" && OrganizationKey(own) == org {
 		return "the reviewer belongs to the nominated organization"
 	}
 	for _, o := range c.Organizations {
-		if NormalizeOrganization(o) == org {
+		if org != "" && OrganizationKey(o) == org {
 			return "the reviewer declared a conflict with " + n.Organization
 		}
 	}

@@ -17,8 +17,10 @@ import (
 // colNominations holds a year's nominations: a small collection, queried
 // and changed in place. Two unique indexes hold SPEC §5's limits: the
 // project slot (one nomination per project per contest) and the
-// organization slot (one per organization per category per contest). A
-// withdrawn nomination gives its slots up by taking keys of its own.
+// organization slot (one per organization per category per contest, the
+// organization named by models.OrganizationKey). A nomination that gives its
+// slots up (withdrawn, or screened out with its slots released) takes keys
+// of its own.
 const colNominations = "nominations"
 
 type nominationDoc struct {
@@ -38,6 +40,7 @@ type nominationDoc struct {
 	Implementation   string                 `bson:"implementation"`
 	State            models.NominationState `bson:"state"`
 	IneligibleReason string                 `bson:"ineligible_reason,omitempty"`
+	SlotsReleased    bool                   `bson:"slots_released,omitempty"`
 	ProjectSlot      string                 `bson:"project_slot"`
 	OrganizationSlot string                 `bson:"organization_slot"`
 	CreatedAt        time.Time              `bson:"created_at"`
@@ -49,7 +52,7 @@ func toNominationDoc(n models.Nomination) nominationDoc {
 	d := nominationDoc{ID: n.ID, Contest: n.Contest, Category: n.Category, ProjectID: n.ProjectID, ProjectTitle: n.ProjectTitle,
 		Organization: n.Organization, Countries: n.Countries, NominatorID: n.NominatorID, ShortDescription: n.ShortDescription,
 		Impact: n.Impact, SDGLinkage: n.SDGLinkage, Partnerships: n.Partnerships, Challenges: n.Challenges,
-		Implementation: n.Implementation, State: n.State, IneligibleReason: n.IneligibleReason,
+		Implementation: n.Implementation, State: n.State, IneligibleReason: n.IneligibleReason, SlotsReleased: n.SlotsReleased,
 		ProjectSlot: n.ProjectSlot(), OrganizationSlot: n.OrganizationSlot(),
 		CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, Version: n.Version}
 	if !n.Active() {
@@ -63,7 +66,7 @@ func (d nominationDoc) nomination() models.Nomination {
 		ProjectTitle: d.ProjectTitle, Organization: d.Organization, Countries: d.Countries, NominatorID: d.NominatorID,
 		ShortDescription: d.ShortDescription, Impact: d.Impact, SDGLinkage: d.SDGLinkage, Partnerships: d.Partnerships,
 		Challenges: d.Challenges, Implementation: d.Implementation, State: d.State, IneligibleReason: d.IneligibleReason,
-		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version}
+		SlotsReleased: d.SlotsReleased, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version}
 }
 
 // nominationConflict names the limit a duplicate key of n broke. MongoDB

@@ -142,8 +142,10 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	return nil
 }
 
-// openStore opens the configured database, logs which one it is, and creates
-// the indexes, failing fast when one cannot be.
+// openStore opens the configured database, logs which one it is, creates
+// the indexes, failing fast when one cannot be, and brings stored
+// nominations' slots up to the current organization identity (a warning
+// for each pair that now collides; both are kept).
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
 	dir := filepath.Join(cfg.DataDir, "db")
 	st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: dir, Logger: log})
@@ -158,6 +160,15 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store,
 	if err := st.EnsureIndexes(ctx); err != nil {
 		_ = st.Close(context.WithoutCancel(ctx))
 		return nil, err
+	}
+	collisions, err := st.MigrateSlots(ctx)
+	if err != nil {
+		_ = st.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	for _, c := range collisions {
+		log.Warn("nomination slot: two nominations made before the organization identity changed now share a slot; both kept",
+			"nomination", c.NominationID, "holder", c.HolderID, "slot", c.Slot)
 	}
 	return st, nil
 }
