@@ -80,7 +80,7 @@ func (d contestDoc) contest() models.Contest {
 func (s *Store) CreateContest(ctx context.Context, c models.Contest) (models.Contest, error) {
 	c.Version = 1
 	if _, err := s.db.Collection(colContests).InsertOne(ctx, toContestDoc(c)); err != nil {
-		if mongo.IsDuplicateKeyError(err) {
+		if isDuplicateKey(err) {
 			return models.Contest{}, fmt.Errorf("store: create contest: %w",
 				models.WithDetail(models.ErrConflict, fmt.Sprintf("a contest for %d exists", c.Year)))
 		}

@@ -67,3 +67,15 @@ func IDPlans(ctx context.Context, s *Store, name string) (update, del string, ok
 	del, err = plan(fmt.Sprintf(`DELETE FROM %q WHERE %s IN (?, ?)`, table, idPath), `"x"`, `"y"`)
 	return update, del, true, err
 }
+
+// SetProbeEmail changes the email of the probe document with from to to, through
+// the store's error mapping.
+func SetProbeEmail(ctx context.Context, s *Store, from, to string) error {
+	_, err := s.db.Collection("probe").UpdateOne(ctx, bson.D{{Key: "email", Value: from}}, bson.D{{Key: "$set", Value: bson.D{{Key: "email", Value: to}}}})
+	return mapErr("set probe email", err)
+}
+
+// NextSeq takes n values of the named counter.
+func NextSeq(ctx context.Context, s *Store, name string, n int64) (int64, error) {
+	return s.nextSeq(ctx, name, n)
+}

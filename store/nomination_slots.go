@@ -55,10 +55,13 @@ func (s *Store) MigrateSlots(ctx context.Context) ([]SlotCollision, error) {
 				return collisions, err
 			}
 			if holder == "" {
-				_, err = col.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: slot.field, Value: slot.have}},
-					bson.D{{Key: "$set", Value: bson.D{{Key: slot.field, Value: slot.want}}}})
+				err = s.serialize(colNominations, d.ID, func() error {
+					_, err := col.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: slot.field, Value: slot.have}},
+						bson.D{{Key: "$set", Value: bson.D{{Key: slot.field, Value: slot.want}}}})
+					return err
+				})
 			}
-			if holder != "" || mongo.IsDuplicateKeyError(err) {
+			if holder != "" || isDuplicateKey(err) {
 				collisions = append(collisions, SlotCollision{NominationID: d.ID, HolderID: holder, Slot: slot.want})
 				continue
 			}

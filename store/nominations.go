@@ -97,7 +97,7 @@ func (s *Store) nominationConflict(ctx context.Context, n models.Nomination, err
 func (s *Store) CreateNomination(ctx context.Context, n models.Nomination) (models.Nomination, error) {
 	n.ID, n.Version = bson.NewObjectID().Hex(), 1
 	if _, err := s.db.Collection(colNominations).InsertOne(ctx, toNominationDoc(n)); err != nil {
-		if mongo.IsDuplicateKeyError(err) {
+		if isDuplicateKey(err) {
 			return models.Nomination{}, fmt.Errorf("store: create nomination: %w", s.nominationConflict(ctx, n, err))
 		}
 		return models.Nomination{}, mapErr("create nomination", err)
@@ -134,7 +134,7 @@ func (s *Store) UpdateNomination(ctx context.Context, id string, version int, at
 		}
 		n.Version, n.UpdatedAt = read+1, at
 		res, err := s.db.Collection(colNominations).ReplaceOne(ctx, s.match(id, read), toNominationDoc(n))
-		if mongo.IsDuplicateKeyError(err) {
+		if isDuplicateKey(err) {
 			return false, fmt.Errorf("store: %s: %w", op, s.nominationConflict(ctx, n, err))
 		}
 		if err != nil {

@@ -66,7 +66,7 @@ func (s *Store) EnqueueMail(ctx context.Context, m models.Mail) (models.Mail, er
 // keeps the first time. It does not check that the mail exists.
 func (s *Store) MarkMailSent(ctx context.Context, id string, at time.Time) error {
 	_, err := s.db.Collection(colOutboxSent).InsertOne(ctx, outboxSentDoc{ID: id, SentAt: at.UTC()})
-	if err != nil && !mongo.IsDuplicateKeyError(err) {
+	if err != nil && !isDuplicateKey(err) {
 		return mapErr("mark mail sent", err)
 	}
 	return nil

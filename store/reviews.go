@@ -94,7 +94,7 @@ func (s *Store) CreateAssignments(ctx context.Context, as []models.Assignment) (
 	}
 	dup := map[int]bool{}
 	for _, we := range bwe.WriteErrors {
-		if !mongo.IsDuplicateKeyError(we) {
+		if !isDuplicateKey(we) {
 			return nil, mapErr("create assignments", err)
 		}
 		dup[we.Index] = true

@@ -101,7 +101,7 @@ func (s *Store) RevokeFamily(ctx context.Context, familyID, reason string, at, f
 		{Key: "_id", Value: familyID}, {Key: "reason", Value: reason}, {Key: "revoked_at", Value: at},
 		{Key: "expires_at", Value: familyExpiresAt},
 	})
-	if err != nil && !mongo.IsDuplicateKeyError(err) {
+	if err != nil && !isDuplicateKey(err) {
 		return mapErr("revoke token family", err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -125,11 +126,26 @@ func mapErr(op string, err error) error {
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return fmt.Errorf("store: %s: %w", op, models.ErrNotFound)
-	case mongo.IsDuplicateKeyError(err):
+	case isDuplicateKey(err):
 		return fmt.Errorf("store: %s: %w", op, models.ErrConflict)
 	default:
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
+}
+
+// isDuplicateKey reports a write refused by a unique index. MongoDB says so
+// with a duplicate-key code; the embedded FerretDB does for inserts, but an
+// update or replace that breaks a unique index comes back as an internal
+// error carrying SQLite's message.
+func isDuplicateKey(err error) bool {
+	if err == nil {
+		return false
+	}
+	if mongo.IsDuplicateKeyError(err) {
+		return true
+	}
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && ce.Name == "InternalError" && strings.Contains(ce.Message, "UNIQUE constraint failed")
 }
 
 // mapInternal is mapErr for writes where every unique key is the server's
@@ -137,7 +153,7 @@ func mapErr(op string, err error) error {
 // the platform's fault, so it stays an internal error, never the client's
 // ErrConflict.
 func mapInternal(op string, err error) error {
-	if mongo.IsDuplicateKeyError(err) {
+	if isDuplicateKey(err) {
 		return fmt.Errorf("store: %s: duplicate server-chosen key: %w", op, err)
 	}
 	return mapErr(op, err)

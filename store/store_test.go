@@ -314,3 +314,19 @@ func TestUseActionToken_RefusedOnceTheSessionVersionMovedOn(t *testing.T) {
 		t.Fatalf("a link issued after the reset: %v", err)
 	}
 }
+
+func TestMapErr_UniqueIndexBrokenByUpdateIsConflict(t *testing.T) {
+	s := storetest.Empty(t)
+	ctx := context.Background()
+	if err := store.EnsureProbeIndex(ctx, s, true, bson.D{{Key: "email", Value: 1}}); err != nil {
+		t.Fatalf("create index: %v", err)
+	}
+	for _, e := range []string{"a@example.org", "b@example.org"} {
+		if err := store.InsertProbeEmail(ctx, s, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := store.SetProbeEmail(ctx, s, "b@example.org", "a@example.org"); !errors.Is(err, models.ErrConflict) {
+		t.Fatalf("update onto a taken unique value: %v, want ErrConflict", err)
+	}
+}

@@ -85,7 +85,7 @@ func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash stri
 	_, err = s.db.Collection(colLoginKeys).InsertOne(ctx, loginKeyDoc{Email: models.NormalizeEmail(u.Email), UserID: u.ID})
 	if err != nil {
 		_, _ = s.db.Collection(colUsers).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: u.ID}})
-		if mongo.IsDuplicateKeyError(err) {
+		if isDuplicateKey(err) {
 			return models.User{}, fmt.Errorf("store: create user: %w",
 				models.WithDetail(models.ErrConflict, "an account with this email already exists"))
 		}
@@ -367,7 +367,7 @@ func (s *Store) staleOrMissing(ctx context.Context, op, id string, err error) er
 // idempotent.
 func (s *Store) MarkEmailVerified(ctx context.Context, userID string, at time.Time) error {
 	_, err := s.db.Collection(colEmailVerifications).InsertOne(ctx, bson.D{{Key: "_id", Value: userID}, {Key: "verified_at", Value: at}})
-	if err != nil && !mongo.IsDuplicateKeyError(err) {
+	if err != nil && !isDuplicateKey(err) {
 		return mapErr("mark email verified", err)
 	}
 	return nil

@@ -150,8 +150,11 @@ type benchServer struct {
 	Tokens *auth.Tokens
 }
 
+// unlimited is a rate limit a benchmark's load never reaches.
+var unlimited = handlers.Rate{Events: 1 << 30, Per: time.Second}
+
 // startBenchServer serves the platform's API over st on a free loopback
-// port, with login and refresh limits high enough not to count in a load.
+// port, with login, refresh and write limits a load never reaches.
 func startBenchServer(ctx context.Context, st *store.Store, index *search.Index, hasher *auth.Hasher, log *slog.Logger) (*benchServer, error) {
 	clock := models.SystemClock{}
 	tokens, err := auth.NewTokens(ctx, st, "http://bench", "http://bench/api", clock)
@@ -160,7 +163,7 @@ func startBenchServer(ctx context.Context, st *store.Store, index *search.Index,
 	}
 	engine, err := handlers.New(handlers.Config{Store: st, Search: index, Tokens: tokens, Hasher: hasher,
 		Mailer: mail.New(st, nil, log, mail.Options{}), Logger: log, Clock: clock,
-		RateLimits: handlers.RateLimits{Login: handlers.Rate{Events: 1 << 30, Per: time.Second}, Refresh: handlers.Rate{Events: 1 << 30, Per: time.Second}}})
+		RateLimits: handlers.RateLimits{Login: unlimited, Refresh: unlimited, Write: unlimited}})
 	if err != nil {
 		return nil, err
 	}
