@@ -56,21 +56,12 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "wsis-bench-")
+	st, dir, done, err := openBenchStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer done()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-
-	st, err := store.Open(ctx, store.Config{Database: "bench", DataDir: filepath.Join(dir, "db"), Logger: quiet})
-	if err != nil {
-		return err
-	}
-	defer st.Close(context.WithoutCancel(ctx))
-	if err := st.EnsureIndexes(ctx); err != nil {
-		return err
-	}
 	hasher := auth.NewHasher(2)
 	hash, err := hasher.Hash(ctx, seedPassword)
 	if err != nil {
@@ -148,6 +139,26 @@ type benchServer struct {
 	*http.Server
 	URL    string
 	Tokens *auth.Tokens
+}
+
+// openBenchStore starts a fresh embedded store with the platform's indexes
+// in a new temporary directory; done closes it and removes the directory.
+func openBenchStore(ctx context.Context) (st *store.Store, dir string, done func(), err error) {
+	if dir, err = os.MkdirTemp("", "wsis-bench-"); err != nil {
+		return nil, "", nil, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err = store.Open(ctx, store.Config{Database: "bench", DataDir: filepath.Join(dir, "db"), Logger: quiet})
+	if err == nil {
+		if err = st.EnsureIndexes(ctx); err != nil {
+			_ = st.Close(context.WithoutCancel(ctx))
+		}
+	}
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, "", nil, err
+	}
+	return st, dir, func() { _ = st.Close(context.WithoutCancel(ctx)); _ = os.RemoveAll(dir) }, nil
 }
 
 // unlimited is a rate limit a benchmark's load never reaches.

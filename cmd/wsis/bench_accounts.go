@@ -10,12 +10,10 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/wsis-platform/wsis/auth"
-	"github.com/wsis-platform/wsis/store"
 	"github.com/wsis-platform/wsis/store/search"
 	"github.com/wsis-platform/wsis/store/seed"
 )
@@ -34,20 +32,12 @@ func benchAccounts(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if *users < 1 || *concurrency < 1 || *duration <= 0 {
 		return fmt.Errorf("bench accounts: --users and --concurrency must be ≥ 1 and --duration > 0")
 	}
-	dir, err := os.MkdirTemp("", "wsis-bench-")
+	st, dir, done, err := openBenchStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer done()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, store.Config{Database: "bench", DataDir: filepath.Join(dir, "db"), Logger: quiet})
-	if err != nil {
-		return err
-	}
-	defer st.Close(context.WithoutCancel(ctx))
-	if err := st.EnsureIndexes(ctx); err != nil {
-		return err
-	}
 	hash, err := auth.NewHasher(1).Hash(ctx, seedPassword)
 	if err != nil {
 		return err
