@@ -401,9 +401,7 @@ func TestRulesFreeze_SettingsFrozenAfterTheFirstVote(t *testing.T) {
 	if rec := s.do(t, http.MethodPatch, "/api/v1/admin/contests/2027", jsonBody(`{"settings":{"nominees_per_category":10}}`), bearer(s.adminTok)...); rec.Code != http.StatusOK {
 		t.Fatalf("before any vote: %d %s", rec.Code, rec.Body)
 	}
-	_, err := s.store.Database().Collection("votes").InsertOne(context.Background(),
-		map[string]any{"_id": "2027/3/voter", "contest": 2027, "category": 3, "at": revCloses.Add(time.Hour)})
-	if err != nil {
+	if err := s.store.RecordVotingStarted(context.Background(), 2027, revCloses.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	p := wantProblem(t, s.do(t, http.MethodPatch, "/api/v1/admin/contests/2027", jsonBody(`{"settings":{"nominees_per_category":12}}`), bearer(s.adminTok)...),

@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wsis-platform/wsis/models"
@@ -133,21 +131,4 @@ func (s *Store) UpdateContest(ctx context.Context, year, version int, at time.Ti
 		return res.MatchedCount == 1, nil
 	})
 	return before, after, err
-}
-
-// FirstVoteAt returns when the first vote of the contest was cast, and
-// whether there is one: the rules freeze (SPEC §5).
-func (s *Store) FirstVoteAt(ctx context.Context, year int) (time.Time, bool, error) {
-	var v struct {
-		At time.Time `bson:"at"`
-	}
-	err := s.db.Collection(colVotes).FindOne(ctx, bson.D{{Key: "contest", Value: year}},
-		options.FindOne().SetSort(bson.D{{Key: "at", Value: 1}})).Decode(&v)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return time.Time{}, false, nil
-	}
-	if err != nil {
-		return time.Time{}, false, mapErr("first vote", err)
-	}
-	return v.At, true, nil
 }

@@ -41,8 +41,11 @@ var indexes = []index{
 	// A contest's assignments are listed by reviewer and by category.
 	{collection: colAssignments, name: "contest_reviewer", keys: bson.D{{Key: "contest", Value: 1}, {Key: "reviewer_id", Value: 1}}},
 	{collection: colAssignments, name: "contest_category", keys: bson.D{{Key: "contest", Value: 1}, {Key: "category", Value: 1}}},
-	// The rules freeze looks for a contest's first vote.
+	// Recounts and exports stream a contest's votes.
 	{collection: colVotes, name: "contest_at", keys: bson.D{{Key: "contest", Value: 1}, {Key: "at", Value: 1}}},
+	// A contest's tally reads its nominees' counters and its invalidations.
+	{collection: colVoteCounts, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
+	{collection: colVoteInvalidations, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
 	// Every project write takes a new change sequence: the read model's
 	// catch-up reads by it.
 	{collection: colProjects, name: "seq", keys: bson.D{{Key: "seq", Value: 1}}, unique: true},
@@ -61,6 +64,7 @@ var collections = []string{
 	colAudit, colContests, colVotes, colNominations, colOutbox, colOutboxSent, colProjects, colCounters,
 	colConflicts, colAssignments, colSigningKeys, colRefreshTokens, colRefreshSpent, colRefreshRevoked,
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
+	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,
 }
 
 // EnsureIndexes creates every collection and every declared index, and on

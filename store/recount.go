@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+type invalidationDoc struct {
+	ID           string    `bson:"_id"` // the vote's id
+	Contest      int       `bson:"contest"`
+	Category     int       `bson:"category"`
+	NominationID string    `bson:"nomination_id"`
+	VoterID      string    `bson:"voter_id"`
+	Receipt      string    `bson:"receipt"`
+	Reason       string    `bson:"reason"`
+	By           string    `bson:"by"`
+	At           time.Time `bson:"at"`
+}
+
+// Invalidation is the fact that a vote does not count, and why.
+type Invalidation struct {
+	Vote   models.Vote
+	Reason string
+	By     string
+	At     time.Time
+}
+
+// InsertInvalidations records that each vote does not count, as one fact
+// per vote keyed by the vote's id (the vote itself stays as cast), and
+// returns the invalidations it inserted: a vote invalidated before is left
+// out, so a repeated request changes nothing.
+func (s *Store) InsertInvalidations(ctx context.Context, invs []Invalidation) ([]Invalidation, error) {
+	var added []Invalidation
+	for _, inv := range invs {
+		v := inv.Vote
+		_, err := s.db.Collection(colVoteInvalidations).InsertOne(ctx, invalidationDoc{ID: v.ID, Contest: v.Contest,
+			Category: v.Category, NominationID: v.NominationID, VoterID: v.VoterID, Receipt: v.Receipt,
+			Reason: inv.Reason, By: inv.By, At: inv.At.UTC()})
+		if isDuplicateKey(err) {
+			continue
+		}
+		if err != nil {
+			return added, mapErr("invalidate vote", err)
+		}
+		added = append(added, inv)
+	}
+	return added, nil
+}
+
+// Invalidated reports whether the vote with id was invalidated. One _id read.
+func (s *Store) Invalidated(ctx context.Context, voteID string) (bool, error) {
+	err := s.db.Collection(colVoteInvalidations).FindOne(ctx, bson.D{{Key: "_id", Value: voteID}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	return err == nil, mapErr("find invalidation", err)
+}
+
+// Recount is the authoritative count of a contest's votes, from the votes
+// themselves (SPEC §5).
+type Recount struct {
+	// Valid is each nominee's valid votes, by category then nomination.
+	Valid map[int]map[string]int64
+	// Invalidated is each category's invalidated votes.
+	Invalidated map[int]int64
+	// Incomplete is each category's votes that do not count because their
+	// voter did not vote in every category (require_complete_ballot).
+	Incomplete map[int]int64
+	// Votes is every vote cast, counted or not.
+	Votes int64
+}
+
+// Count returns the nominee's valid votes in the recount.
+func (r Recount) Count(category int, nominationID string) int64 {
+	return r.Valid[category][nominationID]
+}
+
+// RecountVotes counts the contest's votes by streaming them with a cursor:
+// memory grows with the nominees and the invalidated votes, not with the
+// votes. A vote counts unless it was invalidated and, with completeBallot
+// > 0, only when its voter voted in completeBallot categories; that takes a
+// second pass and memory for one small counter per voter.
+func (s *Store) RecountVotes(ctx context.Context, contest, completeBallot int) (Recount, error) {
+	r := Recount{Valid: map[int]map[string]int64{}, Invalidated: map[int]int64{}, Incomplete: map[int]int64{}}
+	invalid := map[string]bool{}
+	err := stream(ctx, s.db.Collection(colVoteInvalidations), "recount", bson.D{{Key: "contest", Value: contest}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}), func(d invalidationDoc) error {
+			invalid[d.ID] = true
+			return nil
+		})
+	if err != nil {
+		return r, err
+	}
+	var ballots map[string]uint8
+	if completeBallot > 0 {
+		ballots = map[string]uint8{}
+		err := s.eachVoteRef(ctx, contest, func(d voteDoc) error {
+			if !invalid[d.ID] {
+				ballots[d.VoterID]++
+			}
+			return nil
+		})
+		if err != nil {
+			return r, err
+		}
+	}
+	err = s.eachVoteRef(ctx, contest, func(d voteDoc) error {
+		r.Votes++
+		switch {
+		case invalid[d.ID]:
+			r.Invalidated[d.Category]++
+		case ballots != nil && int(ballots[d.VoterID]) < completeBallot:
+			r.Incomplete[d.Category]++
+		default:
+			if r.Valid[d.Category] == nil {
+				r.Valid[d.Category] = map[string]int64{}
+			}
+			r.Valid[d.Category][d.NominationID]++
+		}
+		return nil
+	})
+	return r, err
+}
+
+// eachVoteRef streams the contest's votes with only what a count needs.
+func (s *Store) eachVoteRef(ctx context.Context, contest int, fn func(voteDoc) error) error {
+	proj := bson.D{{Key: "_id", Value: 1}, {Key: "category", Value: 1}, {Key: "nomination_id", Value: 1}, {Key: "voter_id", Value: 1}}
+	err := stream(ctx, s.db.Collection(colVotes), "recount", bson.D{{Key: "contest", Value: contest}},
+		options.Find().SetProjection(proj), fn)
+	if err != nil {
+		return fmt.Errorf("store: recount: %w", err)
+	}
+	return nil
+}

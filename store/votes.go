@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// The voting collections (SPEC §8). Votes grow with the public, so every
+// path a voter waits for is an insert or an _id read: a vote's _id is
+// contest, category and voter; a change of a vote's standing is an inserted
+// fact keyed by the vote; the rules freeze is a fact keyed by the contest.
+const (
+	colVoteCounts        = "vote_counts"        // live counter per nominee, _id models.NomineeKey
+	colVoteInvalidations = "vote_invalidations" // one fact per invalidated vote, _id the vote's
+	colVotingStarted     = "voting_started"     // the first vote of a contest, _id the year
+	colSecrets           = "server_secrets"     // keys the server makes for itself, _id their name
+)
+
+type voteDoc struct {
+	ID           string    `bson:"_id"`
+	Contest      int       `bson:"contest"`
+	Category     int       `bson:"category"`
+	NominationID string    `bson:"nomination_id"`
+	VoterID      string    `bson:"voter_id"`
+	CastAt       time.Time `bson:"cast_at"`
+	Receipt      string    `bson:"receipt"`
+	ClientHash   string    `bson:"client_hash"`
+	AgentHash    string    `bson:"agent_hash"`
+}
+
+func toVoteDoc(v models.Vote) voteDoc {
+	return voteDoc{ID: v.ID, Contest: v.Contest, Category: v.Category, NominationID: v.NominationID, VoterID: v.VoterID,
+		CastAt: v.CastAt, Receipt: v.Receipt, ClientHash: v.ClientHash, AgentHash: v.AgentHash}
+}
+
+func (d voteDoc) vote() models.Vote {
+	return models.Vote{ID: d.ID, Contest: d.Contest, Category: d.Category, NominationID: d.NominationID, VoterID: d.VoterID,
+		CastAt: d.CastAt.UTC(), Receipt: d.Receipt, ClientHash: d.ClientHash, AgentHash: d.AgentHash}
+}
+
+// InsertVotes stores votes with one unordered InsertMany and returns, per
+// vote, nil when it was stored, ErrConflict when a vote with its id exists
+// (the voter voted in that category), or another error. A vote is stored
+// exactly when its error is nil, whatever the others' fate.
+func (s *Store) InsertVotes(ctx context.Context, votes []models.Vote) []error {
+	errs := make([]error, len(votes))
+	if len(votes) == 0 {
+		return errs
+	}
+	docs := make([]any, len(votes))
+	for i, v := range votes {
+		docs[i] = toVoteDoc(v)
+	}
+	_, err := s.db.Collection(colVotes).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return errs
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		for i := range errs {
+			errs[i] = mapErr("insert votes", err)
+		}
+		return errs
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Index < 0 || we.Index >= len(errs) {
+			continue
+		}
+		if isDuplicateKey(we) {
+			errs[we.Index] = fmt.Errorf("store: insert votes: %w", models.WithDetail(models.ErrConflict,
+				"you have voted in this category; a vote is final"))
+		} else {
+			errs[we.Index] = mapErr("insert votes", we)
+		}
+	}
+	return errs
+}
+
+// Vote returns the vote with id. Returns ErrNotFound.
+func (s *Store) Vote(ctx context.Context, id string) (models.Vote, error) {
+	var d voteDoc
+	if err := s.db.Collection(colVotes).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return models.Vote{}, mapErr("find vote", err)
+	}
+	return d.vote(), nil
+}
+
+// VotesOf returns the voter's votes in the categories of contest, in
+// category order, with one _id read per category.
+func (s *Store) VotesOf(ctx context.Context, contest int, voterID string, categories []int) ([]models.Vote, error) {
+	var out []models.Vote
+	for _, c := range categories {
+		v, err := s.Vote(ctx, models.VoteID(contest, c, voterID))
+		if errors.Is(err, models.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// EachVote calls fn with every vote of the contest, streaming with a cursor
+// in constant memory: recounts and exports. fn's error stops it.
+func (s *Store) EachVote(ctx context.Context, contest int, fn func(models.Vote) error) error {
+	return stream(ctx, s.db.Collection(colVotes), "each vote", bson.D{{Key: "contest", Value: contest}}, options.Find(),
+		func(d voteDoc) error { return fn(d.vote()) })
+}
+
+type voteCountDoc struct {
+	ID           string `bson:"_id"`
+	Contest      int    `bson:"contest"`
+	Category     int    `bson:"category"`
+	NominationID string `bson:"nomination_id"`
+	Votes        int64  `bson:"votes"`
+}
+
+// AddVoteCounts adds each delta to its nominee's live counter, creating the
+// counter at its first vote: one $inc per nominee, however many votes the
+// delta groups. Returns the first error; the deltas before it are applied.
+func (s *Store) AddVoteCounts(ctx context.Context, deltas []models.NomineeVotes, contest int) error {
+	for _, d := range deltas {
+		if d.Votes == 0 {
+			continue
+		}
+		id := models.NomineeKey(contest, d.Category, d.NominationID)
+		err := s.serialize(colVoteCounts, id, func() error {
+			_, err := s.db.Collection(colVoteCounts).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
+				{Key: "$inc", Value: bson.D{{Key: "votes", Value: d.Votes}}},
+				{Key: "$setOnInsert", Value: bson.D{{Key: "contest", Value: contest}, {Key: "category", Value: d.Category},
+					{Key: "nomination_id", Value: d.NominationID}}},
+			}, options.UpdateOne().SetUpsert(true))
+			return mapInternal("add vote counts", err)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// VoteCounts returns the live counters of the contest's nominees (a small
+// collection: one document per nominee with a vote).
+func (s *Store) VoteCounts(ctx context.Context, contest int) ([]models.NomineeVotes, error) {
+	return findAll(ctx, s.db.Collection(colVoteCounts), "vote counts", bson.D{{Key: "contest", Value: contest}},
+		func(d voteCountDoc) models.NomineeVotes {
+			return models.NomineeVotes{NominationID: d.NominationID, Category: d.Category, Votes: d.Votes}
+		})
+}
+
+type votingStartedDoc struct {
+	ID string    `bson:"_id"`
+	At time.Time `bson:"at"`
+}
+
+// RecordVotingStarted records the time of the contest's first vote, once:
+// the rules freeze. Later calls keep the first time and return nil.
+func (s *Store) RecordVotingStarted(ctx context.Context, contest int, at time.Time) error {
+	_, err := s.db.Collection(colVotingStarted).InsertOne(ctx, votingStartedDoc{ID: strconv.Itoa(contest), At: at.UTC()})
+	if err != nil && !isDuplicateKey(err) {
+		return mapErr("record voting started", err)
+	}
+	return nil
+}
+
+// FirstVoteAt returns when the first vote of the contest was cast, and
+// whether there is one: the rules freeze (SPEC §5). One _id read.
+func (s *Store) FirstVoteAt(ctx context.Context, year int) (time.Time, bool, error) {
+	var d votingStartedDoc
+	err := s.db.Collection(colVotingStarted).FindOne(ctx, bson.D{{Key: "_id", Value: strconv.Itoa(year)}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, mapErr("first vote", err)
+	}
+	return d.At.UTC(), true, nil
+}
+
+type secretDoc struct {
+	ID        string    `bson:"_id"`
+	Key       []byte    `bson:"key"`
+	CreatedAt time.Time `bson:"created_at"`
+}
+
+// Secret returns the server's secret key of the name, making a random 32-byte
+// one on first use. Every replica gets the same key: the first insert wins
+// and the others read it.
+func (s *Store) Secret(ctx context.Context, name string, now time.Time) ([]byte, error) {
+	c := s.db.Collection(colSecrets)
+	for range 2 {
+		var d secretDoc
+		err := c.FindOne(ctx, bson.D{{Key: "_id", Value: name}}).Decode(&d)
+		if err == nil {
+			return d.Key, nil
+		}
+		if !errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, mapErr("read secret", err)
+		}
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		if _, err := c.InsertOne(ctx, secretDoc{ID: name, Key: key, CreatedAt: now.UTC()}); err == nil {
+			return key, nil
+		} else if !isDuplicateKey(err) {
+			return nil, mapErr("create secret", err)
+		}
+	}
+	return nil, fmt.Errorf("store: secret %s: created and not found", name)
+}
