@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -82,60 +81,4 @@ func (s *server) patchUser(c *gin.Context) {
 		s.record(c, action, "user", id, map[string]any{"disabled": before.Disabled}, map[string]any{"disabled": after.Disabled})
 	}
 	s.answerProfile(c, after)
-}
-
-// listAudit answers the audit log, newest first, filtered by actor, action,
-// target and time (`from` inclusive, `to` exclusive, RFC 3339); admins only.
-func (s *server) listAudit(c *gin.Context) {
-	limit, before, ok := pageParams(c)
-	if !ok {
-		return
-	}
-	q := store.AuditQuery{ActorID: c.Query("actor"), Action: c.Query("action"), TargetID: c.Query("target"),
-		Before: before, Limit: limit}
-	for _, t := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &q.From}, {"to", &q.To}} {
-		if v := c.Query(t.name); v != "" {
-			parsed, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				respondError(c, models.Invalid(t.name, "must be an RFC 3339 time, e.g. 2027-03-01T00:00:00Z"))
-				return
-			}
-			*t.dst = parsed
-		}
-	}
-	entries, next, err := s.store.ListAudit(c.Request.Context(), q)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, page[models.AuditEntry]{Items: entries, NextCursor: encodeCursor(next)})
-}
-
-type mailboxEntry struct {
-	To        string    `json:"to"`
-	Subject   string    `json:"subject"`
-	Body      string    `json:"body"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// devMailbox serves the outbox, newest first, when WSIS_DEV_MAILBOX is on;
-// otherwise the path does not exist (404).
-func (s *server) devMailbox(c *gin.Context) {
-	if !s.mailboxOn {
-		respondError(c, &requestError{http.StatusNotFound, "not-found", "Not found", "the development mailbox is off"})
-		return
-	}
-	mails, err := s.store.RecentMails(c.Request.Context(), 200)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
-	out := make([]mailboxEntry, len(mails))
-	for i, m := range mails {
-		out[i] = mailboxEntry{To: m.To, Subject: m.Subject, Body: m.Body, CreatedAt: m.CreatedAt}
-	}
-	c.JSON(http.StatusOK, out)
 }

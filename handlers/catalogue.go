@@ -184,5 +184,6 @@ func (s *server) listWork(c *gin.Context, ownerID string, states []models.Projec
 		respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": encodeKey("work", next), "total": total})
+	c.JSON(http.StatusOK, countedPage[models.ProjectSummary]{page: page[models.ProjectSummary]{Items: items,
+		NextCursor: encodeKey("work", next)}, Total: total})
 }

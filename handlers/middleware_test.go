@@ -81,22 +81,3 @@ func TestTrustedProxies_InvalidIsAnError(t *testing.T) {
 		t.Fatalf("err = %v, want one about the invalid trusted proxy", err)
 	}
 }
-
-func TestUI_ShellAssetsAndPages(t *testing.T) {
-	s := newServer(t)
-	rec := s.do(t, http.MethodGet, "/", nil)
-	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") ||
-		!strings.Contains(rec.Body.String(), `src="/assets/app.js"`) {
-		t.Fatalf("GET /: %d %q", rec.Code, rec.Header().Get("Content-Type"))
-	}
-	rec = s.do(t, http.MethodGet, "/assets/app.js", nil)
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Content-Type"), "javascript") {
-		t.Fatalf("GET /assets/app.js: %d %q", rec.Code, rec.Header().Get("Content-Type"))
-	}
-	rec = s.do(t, http.MethodGet, "/verify-email?token=abc", nil, "Accept", "text/html,application/xhtml+xml")
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "<!doctype html>") {
-		t.Fatalf("a UI page link did not load the shell: %d", rec.Code)
-	}
-	wantProblem(t, s.do(t, http.MethodGet, "/assets/missing.js", nil), http.StatusNotFound, "not-found")
-	wantProblem(t, s.do(t, http.MethodGet, "/assets/../static.go", nil), http.StatusNotFound, "not-found")
-}

@@ -21,6 +21,13 @@ type page[T any] struct {
 	NextCursor string `json:"next_cursor"`
 }
 
+// countedPage is a page that also answers how many items the whole list
+// holds.
+type countedPage[T any] struct {
+	page[T]
+	Total uint64 `json:"total"`
+}
+
 // pageParams reads limit (1–100, default 20) and the opaque cursor a list
 // of id-ordered pages gave. A bad value answers 422 naming the parameter.
 // Lists with their own cursor form read only the limit from it.

@@ -13,7 +13,9 @@ import (
 func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	perAccount := s.limitWrites()
 
+	// The web UI: its page and the embedded assets it loads.
 	r.GET("/", s.uiShell)
+	r.GET("/assets/:name", s.asset)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", s.metrics())
@@ -88,6 +90,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	admin.GET("/contests/:year/rankings", s.rankings)
 	admin.POST("/contests/:year/nominees/publish", s.publishNominees)
 
+	// Any other path is 404: a page for browsers, a problem for the API.
 	r.NoRoute(s.noRoute)
 	r.NoMethod(s.noMethod)
 }

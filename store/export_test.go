@@ -79,3 +79,20 @@ func SetProbeEmail(ctx context.Context, s *Store, from, to string) error {
 func NextSeq(ctx context.Context, s *Store, name string, n int64) (int64, error) {
 	return s.nextSeq(ctx, name, n)
 }
+
+// DeclaredIndex is one index of the store's declaration: its collection,
+// name, keys in order and whether it is unique.
+type DeclaredIndex struct {
+	Collection, Name string
+	Keys             bson.D
+	Unique           bool
+}
+
+// DeclaredIndexes is every index EnsureIndexes creates.
+func DeclaredIndexes() []DeclaredIndex {
+	out := make([]DeclaredIndex, len(indexes))
+	for i, ix := range indexes {
+		out[i] = DeclaredIndex{Collection: ix.collection, Name: ix.name, Keys: ix.keys, Unique: ix.unique}
+	}
+	return out
+}

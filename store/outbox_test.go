@@ -139,12 +139,28 @@ func TestUnsentMails_OldestFirstThenByID(t *testing.T) {
 	}
 }
 
-func TestUnsentMails_EmptyOutboxIsEmpty(t *testing.T) {
+func TestUnsentMails_EmptyOnceEveryMailIsMarkedSent(t *testing.T) {
 	s := storetest.Store(t)
-	unsent, err := s.UnsentMails(context.Background())
-	if err != nil || len(unsent) != 0 {
-		t.Fatalf("unsent = %v, %v; want none", unsent, err)
+	ctx := context.Background()
+	wantUnsent := func(step string, want ...string) {
+		t.Helper()
+		unsent, err := s.UnsentMails(ctx)
+		if err != nil {
+			t.Fatalf("%s: unsent mails: %v", step, err)
+		}
+		if got := subjects(unsent); !slices.Equal(got, want) {
+			t.Fatalf("%s: unsent = %q, want %q", step, got, want)
+		}
 	}
+	wantUnsent("empty outbox")
+	first := enqueue(t, s, "", "first", 0)
+	wantUnsent("one mail queued", "first")
+	if err := s.MarkMailSent(ctx, first.ID, mailEpoch.Add(time.Minute)); err != nil {
+		t.Fatalf("mark: %v", err)
+	}
+	wantUnsent("the only mail marked sent")
+	enqueue(t, s, "", "second", time.Second)
+	wantUnsent("a second mail queued, not marked", "second")
 }
 
 func TestRecentMails_NewestFirstLimitedAndIncludesSent(t *testing.T) {

@@ -3,12 +3,14 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,11 +77,78 @@ func TestOpen_UnreachableServerFails(t *testing.T) {
 
 func TestEnsureIndexes_Idempotent(t *testing.T) {
 	s := storetest.Empty(t)
+	ctx := context.Background()
 	for i := range 2 {
-		if err := s.EnsureIndexes(context.Background()); err != nil {
+		if err := s.EnsureIndexes(ctx); err != nil {
 			t.Fatalf("run %d: %v", i+1, err)
 		}
 	}
+	names, err := s.Database().ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		t.Fatalf("list collections: %v", err)
+	}
+	for _, c := range store.Collections {
+		if !slices.Contains(names, c) {
+			t.Errorf("collection %s was not created", c)
+		}
+	}
+	want := map[string]map[string]store.DeclaredIndex{}
+	for _, ix := range store.DeclaredIndexes() {
+		if want[ix.Collection] == nil {
+			want[ix.Collection] = map[string]store.DeclaredIndex{}
+		}
+		want[ix.Collection][ix.Name] = ix
+	}
+	for collection, declared := range want {
+		specs, err := s.Database().Collection(collection).Indexes().ListSpecifications(ctx)
+		if err != nil {
+			t.Fatalf("list indexes of %s: %v", collection, err)
+		}
+		got := map[string]bool{}
+		for _, spec := range specs {
+			if spec.Name == "_id_" {
+				continue
+			}
+			got[spec.Name] = true
+			ix, ok := declared[spec.Name]
+			if !ok {
+				t.Errorf("%s has index %s, which is not declared", collection, spec.Name)
+				continue
+			}
+			if keys := indexKeys(t, spec.KeysDocument); keys != fmt.Sprint(ix.Keys) {
+				t.Errorf("%s.%s keys = %s, want %v", collection, spec.Name, keys, ix.Keys)
+			}
+			if unique := spec.Unique != nil && *spec.Unique; unique != ix.Unique {
+				t.Errorf("%s.%s unique = %v, want %v", collection, spec.Name, unique, ix.Unique)
+			}
+		}
+		for name := range declared {
+			if !got[name] {
+				t.Errorf("index %s of %s does not exist after two runs", name, collection)
+			}
+		}
+	}
+}
+
+// indexKeys prints an index's keys as fmt prints a declared bson.D, whatever
+// number type the server answers the directions in.
+func indexKeys(t *testing.T, raw bson.Raw) string {
+	t.Helper()
+	var keys bson.D
+	if err := bson.Unmarshal(raw, &keys); err != nil {
+		t.Fatalf("index keys: %v", err)
+	}
+	for i, k := range keys {
+		switch v := k.Value.(type) {
+		case int32:
+			keys[i].Value = int(v)
+		case int64:
+			keys[i].Value = int(v)
+		case float64:
+			keys[i].Value = int(v)
+		}
+	}
+	return fmt.Sprint(keys)
 }
 
 func TestMapErr_DuplicateKeyIsConflict(t *testing.T) {
