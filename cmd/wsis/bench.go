@@ -27,6 +27,7 @@ import (
 
 const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R]
        wsis bench accounts --users N [--concurrency C] [--duration D]
+       wsis bench recount --votes N
 
 Each seeds a fresh embedded store in a temporary directory and serves the API
 on a loopback port.
@@ -37,6 +38,9 @@ against the store.
 
 accounts loads GET /me and PATCH /me, as signed-in members, from C concurrent
 clients for D each, and reports requests per second and latency.
+
+recount inserts N votes in bulk and times the authoritative recount of them,
+with the process's resident memory.
 `
 
 // benchCommand runs "wsis bench catalogue" and "wsis bench accounts".
@@ -44,9 +48,12 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	if len(args) > 0 && args[0] == "accounts" {
 		return benchAccounts(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "recount" {
+		return benchRecount(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "catalogue" {
 		fmt.Fprint(stderr, benchUsage)
-		return errors.New(`bench: name a benchmark, "catalogue" or "accounts"`)
+		return errors.New(`bench: name a benchmark: "catalogue", "accounts" or "recount"`)
 	}
 	fs := flag.NewFlagSet("wsis bench catalogue", flag.ContinueOnError)
 	fs.SetOutput(stderr)
