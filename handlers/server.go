@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
@@ -57,6 +58,7 @@ type Config struct {
 
 // server holds the dependencies every handler shares.
 type server struct {
+	app       *app.Service
 	store     *store.Store
 	search    *search.Index
 	tokens    *auth.Tokens
@@ -94,7 +96,12 @@ func New(cfg Config) (*gin.Engine, error) {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	s := &server{store: cfg.Store, search: cfg.Search, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
+	service, err := app.New(app.Config{Store: cfg.Store, Mailer: cfg.Mailer, Clock: cfg.Clock, Logger: cfg.Logger,
+		PublicURL: cfg.PublicURL})
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	s := &server{app: service, store: cfg.Store, search: cfg.Search, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
 		sessions: auth.NewSessions(cfg.Store, cfg.Clock), log: cfg.Logger, clock: cfg.Clock,
 		publicURL: cfg.PublicURL, mailboxOn: cfg.DevMailbox, registry: cfg.Registry, bg: cfg.Background}
 	limits := withDefaults(cfg.RateLimits)
