@@ -35,16 +35,7 @@ func (s *Service) Nominate(ctx context.Context, actor models.User, year int, req
 	}
 	var project models.Project
 	if err == nil {
-		project, err = s.store.Project(ctx, req.ProjectID)
-	}
-	if err == nil {
-		err = models.CheckNominable(contest, project, actor.ID, req.Category)
-	}
-	if err == nil {
-		var won bool
-		if won, err = s.store.WonBefore(ctx, project.ID, year); err == nil && won {
-			err = models.Invalid("project_id", "this project won an earlier WSIS Prize and cannot be nominated again")
-		}
+		project, err = s.nominableProject(ctx, contest, actor, req)
 	}
 	if err != nil {
 		return models.Nomination{}, err
@@ -70,6 +61,22 @@ func (s *Service) Nominate(ctx context.Context, actor models.User, year int, req
 			"submission window closes at %s (UTC).", n.ProjectTitle, n.Category, models.ActionLines[n.Category-1].Name,
 			contest.Schedule.Submission.ClosesAt.Format("2006-01-02 15:04")))
 	return n, nil
+}
+
+// nominableProject returns the project actor nominates by req in contest,
+// if SPEC §5's rules about the project allow it.
+func (s *Service) nominableProject(ctx context.Context, contest models.Contest, actor models.User, req NewNomination) (models.Project, error) {
+	project, err := s.store.Project(ctx, req.ProjectID)
+	if err == nil {
+		err = models.CheckNominable(contest, project, actor.ID, req.Category)
+	}
+	if err == nil {
+		var won bool
+		if won, err = s.store.WonBefore(ctx, project.ID, contest.Year); err == nil && won {
+			err = models.Invalid("project_id", "this project won an earlier WSIS Prize and cannot be nominated again")
+		}
+	}
+	return project, err
 }
 
 // explainSquat turns the conflict of a project owner's nomination into one

@@ -5,7 +5,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,10 +21,8 @@ import (
 	"github.com/wsis-platform/wsis/store/search"
 )
 
-// Mailer sends mail through the durable outbox.
-type Mailer interface {
-	Send(ctx context.Context, m models.Mail) (models.Mail, error)
-}
+// Mailer sends mail through the durable outbox; it is the use cases' mailer.
+type Mailer = app.Mailer
 
 // Config is what the HTTP layer is built from.
 type Config struct {

@@ -207,7 +207,8 @@ func (s *Store) NominationOf(ctx context.Context, id, nominatorID string) (model
 // otherwise.
 func (s *Store) NominationWithdrawableBy(ctx context.Context, id, userID string) (models.Nomination, error) {
 	return s.scopedNomination(ctx, id, func(n models.Nomination) bool {
-		return n.NominatorID == userID || n.MayWithdraw(userID, s.projectOwner(ctx, n.ProjectID))
+		// The nominator's own needs no read of the project.
+		return n.NominatorID == userID && userID != "" || n.MayWithdraw(userID, s.projectOwner(ctx, n.ProjectID))
 	})
 }
 
@@ -217,6 +218,7 @@ func (s *Store) NominationWithdrawableBy(ctx context.Context, id, userID string)
 // may still show the public its public view.
 func (s *Store) NominationVisibleTo(ctx context.Context, id string, u models.User) (models.Nomination, error) {
 	return s.scopedNomination(ctx, id, func(n models.Nomination) bool {
+		// The nominator's own needs no read of the project.
 		return n.NominatorID == u.ID && u.ID != "" || n.VisibleTo(u, s.projectOwner(ctx, n.ProjectID))
 	})
 }
