@@ -3,13 +3,12 @@ package handlers
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/models"
-	"github.com/wsis-platform/wsis/store"
 )
 
 type windowRequest struct {
@@ -24,14 +23,19 @@ type scheduleRequest struct {
 	Selection  *windowRequest `json:"selection"`
 }
 
-// apply sets the windows the request holds on s.
-func (r *scheduleRequest) apply(s *models.Schedule) {
+// change is the windows the request holds.
+func (r *scheduleRequest) change() app.ScheduleChange {
+	if r == nil {
+		return nil
+	}
+	out := app.ScheduleChange{}
 	for name, w := range map[models.WindowName]*windowRequest{models.WindowSubmission: r.Submission,
 		models.WindowReview: r.Review, models.WindowVoting: r.Voting, models.WindowSelection: r.Selection} {
 		if w != nil {
-			s.Set(name, models.Window{OpensAt: w.OpensAt.UTC(), ClosesAt: w.ClosesAt.UTC()})
+			out[name] = models.Window{OpensAt: w.OpensAt, ClosesAt: w.ClosesAt}
 		}
 	}
+	return out
 }
 
 // criterionRequest is one review criterion as an admin defines it.
@@ -50,31 +54,22 @@ type settingsRequest struct {
 	RequireCompleteBallot      *bool               `json:"require_complete_ballot"`
 }
 
-func (r *settingsRequest) apply(s *models.ContestSettings) {
-	if r.NomineesPerCategory != nil {
-		s.NomineesPerCategory = *r.NomineesPerCategory
+// change is the settings the request holds.
+func (r *settingsRequest) change() *app.SettingsChange {
+	if r == nil {
+		return nil
 	}
-	if r.ChampionsPerCategory != nil {
-		s.ChampionsPerCategory = *r.ChampionsPerCategory
-	}
-	if r.ReviewsPerNomination != nil {
-		s.ReviewsPerNomination = *r.ReviewsPerNomination
-	}
+	out := &app.SettingsChange{NomineesPerCategory: r.NomineesPerCategory, ChampionsPerCategory: r.ChampionsPerCategory,
+		ReviewsPerNomination: r.ReviewsPerNomination, ScoreNormalization: r.ScoreNormalization,
+		AllowThirdPartyNominations: r.AllowThirdPartyNominations, RequireCompleteBallot: r.RequireCompleteBallot}
 	if r.Criteria != nil {
-		s.Criteria = make([]models.Criterion, len(*r.Criteria))
+		criteria := make([]models.Criterion, len(*r.Criteria))
 		for i, c := range *r.Criteria {
-			s.Criteria[i] = models.Criterion{Key: c.Key, Name: strings.TrimSpace(c.Name)}
+			criteria[i] = models.Criterion{Key: c.Key, Name: c.Name}
 		}
+		out.Criteria = &criteria
 	}
-	if r.ScoreNormalization != nil {
-		s.ScoreNormalization = *r.ScoreNormalization
-	}
-	if r.AllowThirdPartyNominations != nil {
-		s.AllowThirdPartyNominations = *r.AllowThirdPartyNominations
-	}
-	if r.RequireCompleteBallot != nil {
-		s.RequireCompleteBallot = *r.RequireCompleteBallot
-	}
+	return out
 }
 
 type createContestRequest struct {
@@ -84,31 +79,19 @@ type createContestRequest struct {
 	Settings *settingsRequest `json:"settings"`
 }
 
-// createContest opens a year's contest with its schedule and settings
-// (defaults of SPEC §3 for those not given); admins only. Audited.
+// createContest opens a year's contest with its schedule and settings;
+// admins only (app.Service.CreateContest).
 func (s *server) createContest(c *gin.Context) {
 	var req createContestRequest
 	if !bindJSON(c, &req) {
 		return
 	}
-	now := s.clock.Now()
-	contest := models.Contest{Year: req.Year, Title: strings.TrimSpace(req.Title), Settings: models.DefaultContestSettings(),
-		CreatedAt: now, UpdatedAt: now}
-	req.Schedule.apply(&contest.Schedule)
-	if req.Settings != nil {
-		req.Settings.apply(&contest.Settings)
-	}
-	if err := contest.Schedule.Validate(); err != nil {
-		respondError(c, err)
-		return
-	}
-	contest, err := s.store.CreateContest(c.Request.Context(), contest)
+	contest, err := s.app.CreateContest(useCase(c), currentUser(c), app.NewContest{Year: req.Year, Title: req.Title,
+		Schedule: req.Schedule.change(), Settings: req.Settings.change()})
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	s.record(c, "contest.create", "contest", strconv.Itoa(contest.Year), nil, map[string]any{"title": contest.Title,
-		"schedule": contest.Schedule, "settings": contest.Settings})
 	c.Header("Location", "/api/v1/contests/"+strconv.Itoa(contest.Year))
 	s.answerContest(c, http.StatusCreated, contest)
 }
@@ -119,9 +102,8 @@ type patchContestRequest struct {
 	Settings *settingsRequest `json:"settings"`
 }
 
-// patchContest moves deadlines (any window, any time, as long as the
-// schedule stays ordered) and changes settings until the first vote is
-// cast; admins only. Each change is audited with its old and new values.
+// patchContest moves deadlines and changes settings until the first vote is
+// cast; admins only (app.Service.UpdateContest).
 func (s *server) patchContest(c *gin.Context) {
 	year, ok := yearParam(c)
 	if !ok {
@@ -135,44 +117,13 @@ func (s *server) patchContest(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	ctx := c.Request.Context()
-	now := s.clock.Now()
-	before, after, err := s.store.UpdateContest(ctx, year, version, now, func(contest *models.Contest) error {
-		// Checked inside the change, which is written only if nothing changed
-		// the contest since it was read.
-		if req.Settings != nil {
-			if err := s.settingsMayChange(c, year, req.Settings); err != nil {
-				return err
-			}
-		}
-		if req.Title != nil {
-			contest.Title = strings.TrimSpace(*req.Title)
-		}
-		if req.Schedule != nil {
-			req.Schedule.apply(&contest.Schedule)
-			if err := contest.Schedule.Validate(); err != nil {
-				return err
-			}
-		}
-		if req.Settings != nil {
-			req.Settings.apply(&contest.Settings)
-		}
-		return nil
-	})
+	contest, err := s.app.UpdateContest(useCase(c), currentUser(c), year, version, app.ContestUpdate{Title: req.Title,
+		Schedule: req.Schedule.change(), Settings: req.Settings.change()})
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	if !before.Schedule.Equal(after.Schedule) {
-		s.record(c, "contest.schedule", "contest", strconv.Itoa(year), map[string]any{"schedule": before.Schedule}, map[string]any{"schedule": after.Schedule})
-	}
-	if req.Settings != nil {
-		s.record(c, "contest.settings", "contest", strconv.Itoa(year), map[string]any{"settings": before.Settings}, map[string]any{"settings": after.Settings})
-	}
-	if before.Title != after.Title {
-		s.record(c, "contest.title", "contest", strconv.Itoa(year), map[string]any{"title": before.Title}, map[string]any{"title": after.Title})
-	}
-	s.answerContest(c, http.StatusOK, after)
+	s.answerContest(c, http.StatusOK, contest)
 }
 
 // contestAnswer is a contest with the window open now, by the server's
@@ -235,30 +186,4 @@ func yearParam(c *gin.Context) (int, bool) {
 		return 0, false
 	}
 	return year, true
-}
-
-// settingsMayChange refuses a change of settings once the first vote of the
-// contest is cast (SPEC §5, rules freeze), and a change of the criteria once
-// a review is submitted, since submitted scores are of the old criteria.
-func (s *server) settingsMayChange(c *gin.Context, year int, req *settingsRequest) error {
-	ctx := c.Request.Context()
-	at, voted, err := s.store.FirstVoteAt(ctx, year)
-	if err != nil {
-		return err
-	}
-	if voted {
-		return models.WithDetail(models.ErrConflict, "the rules are frozen: the first vote was cast at "+
-			at.UTC().Format(time.RFC3339)+"; only the schedule can change")
-	}
-	if req.Criteria == nil {
-		return nil
-	}
-	reviews, err := s.store.Assignments(ctx, store.AssignmentQuery{Contest: year, State: models.ReviewSubmitted})
-	if err != nil {
-		return err
-	}
-	if len(reviews) > 0 {
-		return models.WithDetail(models.ErrConflict, "the criteria cannot change: reviews have been submitted with them")
-	}
-	return nil
 }

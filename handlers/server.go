@@ -5,7 +5,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,16 +14,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
 	"github.com/wsis-platform/wsis/store/search"
 )
 
-// Mailer sends mail through the durable outbox.
-type Mailer interface {
-	Send(ctx context.Context, m models.Mail) (models.Mail, error)
-}
+// Mailer sends mail through the durable outbox; it is the use cases' mailer.
+type Mailer = app.Mailer
 
 // Config is what the HTTP layer is built from.
 type Config struct {
@@ -57,6 +55,7 @@ type Config struct {
 
 // server holds the dependencies every handler shares.
 type server struct {
+	app       *app.Service
 	store     *store.Store
 	search    *search.Index
 	tokens    *auth.Tokens
@@ -94,7 +93,12 @@ func New(cfg Config) (*gin.Engine, error) {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	s := &server{store: cfg.Store, search: cfg.Search, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
+	service, err := app.New(app.Config{Store: cfg.Store, Mailer: cfg.Mailer, Clock: cfg.Clock, Logger: cfg.Logger,
+		PublicURL: cfg.PublicURL})
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	s := &server{app: service, store: cfg.Store, search: cfg.Search, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
 		sessions: auth.NewSessions(cfg.Store, cfg.Clock), log: cfg.Logger, clock: cfg.Clock,
 		publicURL: cfg.PublicURL, mailboxOn: cfg.DevMailbox, registry: cfg.Registry, bg: cfg.Background}
 	limits := withDefaults(cfg.RateLimits)

@@ -151,3 +151,55 @@ func (n Nomination) PublicState(st Stages) (NominationState, bool) {
 	}
 	return NominationNominee, true
 }
+
+// VisibleTo reports whether u may read the whole nomination, whose project
+// projectOwnerID owns: its nominator, the project's owner and admins may;
+// anyone else sees at most its public view (PublicState).
+func (n Nomination) VisibleTo(u User, projectOwnerID string) bool {
+	return n.MayWithdraw(u.ID, projectOwnerID) || (u.ID != "" && u.HasRole(RoleAdmin))
+}
+
+// NominationText is what a nominator writes (SPEC §3): the short
+// description voters read and the longer answers reviewers read.
+type NominationText struct {
+	ShortDescription string
+	Impact           string
+	SDGLinkage       string
+	Partnerships     string
+	Challenges       string
+	Implementation   string
+}
+
+// Text returns what the nominator wrote.
+func (n Nomination) Text() NominationText {
+	return NominationText{ShortDescription: n.ShortDescription, Impact: n.Impact, SDGLinkage: n.SDGLinkage,
+		Partnerships: n.Partnerships, Challenges: n.Challenges, Implementation: n.Implementation}
+}
+
+// Edit replaces the nominator's text of a submitted nomination by t, its
+// answers trimmed of surrounding space. The caller checks the submission
+// window and that the actor is the nominator. Returns ErrConflict for a
+// nomination in any other state.
+func (n *Nomination) Edit(t NominationText) error {
+	if n.State != NominationSubmitted {
+		return WithDetail(ErrConflict, "only a submitted nomination can change; this one is "+string(n.State))
+	}
+	n.ShortDescription, n.Impact = strings.TrimSpace(t.ShortDescription), strings.TrimSpace(t.Impact)
+	n.SDGLinkage, n.Partnerships = strings.TrimSpace(t.SDGLinkage), strings.TrimSpace(t.Partnerships)
+	n.Challenges, n.Implementation = strings.TrimSpace(t.Challenges), t.Implementation
+	return nil
+}
+
+// MakeNominee turns a submitted nomination into a nominee. A nominee stays
+// one without error, so that a publication cut short can simply run again.
+// Returns ErrConflict for a nomination in any other state.
+func (n *Nomination) MakeNominee() error {
+	switch n.State {
+	case NominationNominee:
+		return nil
+	case NominationSubmitted:
+		n.State = NominationNominee
+		return nil
+	}
+	return WithDetail(ErrConflict, "nomination "+n.ID+" is "+string(n.State))
+}

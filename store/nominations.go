@@ -193,3 +193,55 @@ func (s *Store) WonBefore(ctx context.Context, projectID string, year int) (bool
 	}
 	return true, nil
 }
+
+// NominationOf returns the nomination with id if nominatorID made it.
+// Returns ErrNotFound when there is none or another user made it, so that
+// the answer does not tell it exists.
+func (s *Store) NominationOf(ctx context.Context, id, nominatorID string) (models.Nomination, error) {
+	return s.scopedNomination(ctx, id, func(n models.Nomination) bool { return n.NominatorID == nominatorID })
+}
+
+// NominationWithdrawableBy returns the nomination with id if userID may
+// withdraw it: its nominator, or the owner of its project, whoever
+// nominated it (models.Nomination.MayWithdraw). Returns ErrNotFound
+// otherwise.
+func (s *Store) NominationWithdrawableBy(ctx context.Context, id, userID string) (models.Nomination, error) {
+	return s.scopedNomination(ctx, id, func(n models.Nomination) bool {
+		// The nominator's own needs no read of the project.
+		return n.NominatorID == userID && userID != "" || n.MayWithdraw(userID, s.projectOwner(ctx, n.ProjectID))
+	})
+}
+
+// NominationVisibleTo returns the whole nomination with id if u may read it:
+// its nominator, its project's owner or an admin
+// (models.Nomination.VisibleTo). Returns ErrNotFound otherwise; the caller
+// may still show the public its public view.
+func (s *Store) NominationVisibleTo(ctx context.Context, id string, u models.User) (models.Nomination, error) {
+	return s.scopedNomination(ctx, id, func(n models.Nomination) bool {
+		// The nominator's own needs no read of the project.
+		return n.NominatorID == u.ID && u.ID != "" || n.VisibleTo(u, s.projectOwner(ctx, n.ProjectID))
+	})
+}
+
+// scopedNomination returns the nomination with id if may allows it, and
+// ErrNotFound as for a missing one otherwise.
+func (s *Store) scopedNomination(ctx context.Context, id string, may func(models.Nomination) bool) (models.Nomination, error) {
+	n, err := s.Nomination(ctx, id)
+	if err != nil {
+		return models.Nomination{}, err
+	}
+	if !may(n) {
+		return models.Nomination{}, fmt.Errorf("store: find nomination: %w", models.ErrNotFound)
+	}
+	return n, nil
+}
+
+// projectOwner is the id of the owner of the project, or "" when it cannot
+// be read.
+func (s *Store) projectOwner(ctx context.Context, projectID string) string {
+	p, err := s.Project(ctx, projectID)
+	if err != nil {
+		return ""
+	}
+	return p.OwnerID
+}
