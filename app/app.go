@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
@@ -30,6 +31,9 @@ type Config struct {
 	Logger *slog.Logger
 	// PublicURL is where users reach the platform, for links in mails.
 	PublicURL string
+	// ReceiptMailEvery is how long a voter's receipts gather before they go
+	// out in one mail; 5 minutes by default.
+	ReceiptMailEvery time.Duration
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -39,6 +43,7 @@ type Service struct {
 	clock     models.Clock
 	log       *slog.Logger
 	publicURL string
+	voting    *voting
 }
 
 // New returns the Service of cfg; Store and Mailer are required, the clock
@@ -53,7 +58,19 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Service{store: cfg.Store, mailer: cfg.Mailer, clock: cfg.Clock, log: cfg.Logger, publicURL: cfg.PublicURL}, nil
+	if cfg.ReceiptMailEvery <= 0 {
+		cfg.ReceiptMailEvery = 5 * time.Minute
+	}
+	return &Service{store: cfg.Store, mailer: cfg.Mailer, clock: cfg.Clock, log: cfg.Logger, publicURL: cfg.PublicURL,
+		voting: newVoting(cfg.Store, cfg.Mailer, cfg.PublicURL, cfg.ReceiptMailEvery, cfg.Logger)}, nil
+}
+
+// Close stops taking votes, stores every vote already handed over (each
+// caller is answered), writes the live counters and queues the waiting
+// receipt mails. Call it after the HTTP server stopped and before the store
+// closes. Returns ctx's error if that takes longer than ctx allows.
+func (s *Service) Close(ctx context.Context) error {
+	return s.voting.close(ctx)
 }
 
 // Origin is where a use case was asked from, besides the actor: what the

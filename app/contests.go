@@ -112,7 +112,7 @@ func (s *Service) UpdateContest(ctx context.Context, actor models.User, year, ve
 		return models.Contest{}, err
 	}
 	now := s.clock.Now()
-	before, after, err := s.store.UpdateContest(ctx, year, version, now, func(contest *models.Contest) error {
+	before, after, err := s.updateContest(ctx, year, version, now, func(contest *models.Contest) error {
 		// Checked inside the change, which is written only if nothing changed
 		// the contest since it was read.
 		if u.Settings != nil {

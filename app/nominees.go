@@ -66,7 +66,7 @@ func (s *Service) PublishNominees(ctx context.Context, actor models.User, year i
 			return Shortlist{}, err
 		}
 	}
-	_, after, err := s.store.UpdateContest(ctx, year, 0, now, (*models.Contest).PublishNominees)
+	_, after, err := s.updateContest(ctx, year, 0, now, (*models.Contest).PublishNominees)
 	if err != nil {
 		return Shortlist{}, err
 	}

@@ -44,9 +44,9 @@ type prizesServer struct {
 	user              models.User
 }
 
-func newPrizes(t *testing.T, settings string) *prizesServer {
+func newPrizes(t *testing.T, settings string, mutate ...func(*handlersConfig)) *prizesServer {
 	t.Helper()
-	s := newServer(t)
+	s := newServer(t, mutate...)
 	s.clock.Set(subOpens.Add(24 * time.Hour))
 	_, adminTok := s.signIn(t, "admin@example.org", models.RoleAdmin)
 	user, userTok := s.signIn(t, "amina@example.org")

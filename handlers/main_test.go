@@ -64,7 +64,8 @@ const testPublicURL = "http://wsis.test"
 var testLimits = handlers.RateLimits{
 	Login: handlers.Rate{Events: 1000, Per: time.Minute}, Register: handlers.Rate{Events: 1000, Per: time.Minute},
 	Refresh: handlers.Rate{Events: 1000, Per: time.Minute}, Forgot: handlers.Rate{Events: 1000, Per: time.Minute},
-	Write: handlers.Rate{Events: 1000, Per: time.Minute},
+	Write: handlers.Rate{Events: 1000, Per: time.Minute}, Vote: handlers.Rate{Events: 1000, Per: time.Minute},
+	VoteIP: handlers.Rate{Events: 1000, Per: time.Minute},
 }
 
 func newServer(t *testing.T, mutate ...func(*handlers.Config)) *testServer {

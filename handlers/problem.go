@@ -46,6 +46,7 @@ var problemKinds = []struct {
 	{models.ErrUnauthorized, http.StatusUnauthorized, "unauthorized", "Authentication required"},
 	{models.ErrPreconditionFailed, http.StatusPreconditionFailed, "precondition-failed", "The object changed since you read it"},
 	{models.ErrRateLimited, http.StatusTooManyRequests, "rate-limited", "Too many requests"},
+	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Unavailable for a moment"},
 }
 
 // requestError is a fault of the HTTP request itself (malformed JSON, an
@@ -106,7 +107,7 @@ func respondError(c *gin.Context, err error) {
 func writeProblem(c *gin.Context, p Problem) {
 	p.Instance = c.Request.URL.Path
 	p.RequestID = requestID(c)
-	if p.Status == http.StatusTooManyRequests && c.Writer.Header().Get("Retry-After") == "" {
+	if (p.Status == http.StatusTooManyRequests || p.Status == http.StatusServiceUnavailable) && c.Writer.Header().Get("Retry-After") == "" {
 		c.Header("Retry-After", strconv.Itoa(1))
 	}
 	c.Header("Content-Type", problemContentType)

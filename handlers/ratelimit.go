@@ -49,6 +49,9 @@ func (r Rate) String() string { return fmt.Sprintf("%d/%s", r.Events, r.Per) }
 // many addresses.
 type RateLimits struct {
 	Login, Register, Refresh, Forgot, Write Rate
+	// Vote limits the votes of one account; VoteIP those of one client
+	// address (or IPv6 /64), which many voters behind one network share.
+	Vote, VoteIP Rate
 }
 
 // DefaultRateLimits are the limits when none are configured.
@@ -58,6 +61,8 @@ var DefaultRateLimits = RateLimits{
 	Refresh:  Rate{60, time.Minute},
 	Forgot:   Rate{5, time.Hour},
 	Write:    Rate{60, time.Minute},
+	Vote:     Rate{30, time.Minute},
+	VoteIP:   Rate{600, time.Minute},
 }
 
 // keyedLimiter is a token bucket per key (an IP or an account). Buckets idle
@@ -178,6 +183,23 @@ func (l *limiter) failed(account string) { l.byAccount.spend(account) }
 func (s *server) limitWrites() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if wait, ok := s.limits.write.take(currentUser(c).ID); !ok {
+			tooMany(c, wait)
+			return
+		}
+		c.Next()
+	}
+}
+
+// limitVotes spends one event of the signed-in account's and of the
+// client's vote limits (SPEC §5 vote integrity) and answers 429 with
+// Retry-After when either has none left. It runs after requireUser.
+func (s *server) limitVotes() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		wait, ok := s.limits.voteIP.take(clientKey(c))
+		if ok {
+			wait, ok = s.limits.vote.take(currentUser(c).ID)
+		}
+		if !ok {
 			tooMany(c, wait)
 			return
 		}

@@ -31,9 +31,9 @@ type reviewSetup struct {
 	reviewerTok map[string]string
 }
 
-func newReviewSetup(t *testing.T, settings string, orgs []string, reviewers int) *reviewSetup {
+func newReviewSetup(t *testing.T, settings string, orgs []string, reviewers int, mutate ...func(*handlersConfig)) *reviewSetup {
 	t.Helper()
-	s := &reviewSetup{prizesServer: newPrizes(t, settings), reviewerTok: map[string]string{}}
+	s := &reviewSetup{prizesServer: newPrizes(t, settings, mutate...), reviewerTok: map[string]string{}}
 	for i, org := range orgs {
 		p := s.publishedProject(t, s.user.ID, org, "c3", "c4")
 		cat := 3 + i%2

@@ -11,7 +11,7 @@ import (
 // Routes that read the session cookie take crossOrigin, which refuses
 // cross-site requests; users' writes take perAccount, their limit.
 func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
-	perAccount := s.limitWrites()
+	perAccount, votes := s.limitWrites(), s.limitVotes()
 
 	// The web UI: its page and the embedded assets it loads.
 	r.GET("/", s.uiShell)
@@ -62,6 +62,10 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	// The nominator only, during the submission window.
 	user.PATCH("/nominations/:id", perAccount, s.patchNomination)
 	user.DELETE("/nominations/:id", perAccount, s.withdrawNomination)
+	// Verified, enabled voters, during the voting window.
+	user.GET("/contests/:year/ballot", s.ballot)
+	user.POST("/contests/:year/votes", votes, s.castVote)
+	user.GET("/me/votes", s.myVotes)
 
 	// The Expert Group (reviewers); another reviewer's assignment is 404.
 	reviewer := api.Group("/reviewer", s.requireUser(), requireRole(models.RoleReviewer))
@@ -89,6 +93,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	admin.DELETE("/assignments/:id", s.unassignReviewer)
 	admin.GET("/contests/:year/rankings", s.rankings)
 	admin.POST("/contests/:year/nominees/publish", s.publishNominees)
+	admin.GET("/contests/:year/tally", s.tally)
 
 	// Any other path is 404: a page for browsers, a problem for the API.
 	r.NoRoute(s.noRoute)

@@ -51,6 +51,10 @@ type Config struct {
 	// waits for it after the HTTP server has shut down and before closing
 	// the store, so that no such work is cut off.
 	Background *sync.WaitGroup
+	// App is the use-case layer the handlers call; nil builds one from the
+	// fields above. Whoever stops the server closes it (app.Service.Close)
+	// after the HTTP server has shut down, so that queued votes are stored.
+	App *app.Service
 }
 
 // server holds the dependencies every handler shares.
@@ -70,7 +74,7 @@ type server struct {
 	bg        *sync.WaitGroup
 	limits    struct {
 		login, register, refresh, forgot *limiter
-		write                            *keyedLimiter
+		write, vote, voteIP              *keyedLimiter
 	}
 }
 
@@ -93,10 +97,13 @@ func New(cfg Config) (*gin.Engine, error) {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	service, err := app.New(app.Config{Store: cfg.Store, Mailer: cfg.Mailer, Clock: cfg.Clock, Logger: cfg.Logger,
-		PublicURL: cfg.PublicURL})
-	if err != nil {
-		return nil, fmt.Errorf("handlers: %w", err)
+	service := cfg.App
+	if service == nil {
+		var err error
+		if service, err = app.New(app.Config{Store: cfg.Store, Mailer: cfg.Mailer, Clock: cfg.Clock, Logger: cfg.Logger,
+			PublicURL: cfg.PublicURL}); err != nil {
+			return nil, fmt.Errorf("handlers: %w", err)
+		}
 	}
 	s := &server{app: service, store: cfg.Store, search: cfg.Search, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
 		sessions: auth.NewSessions(cfg.Store, cfg.Clock), log: cfg.Logger, clock: cfg.Clock,
@@ -105,6 +112,7 @@ func New(cfg Config) (*gin.Engine, error) {
 	s.limits.login, s.limits.register = newLimiter(limits.Login), newLimiter(limits.Register)
 	s.limits.refresh, s.limits.forgot = newLimiter(limits.Refresh), newLimiter(limits.Forgot)
 	s.limits.write = newKeyedLimiter(limits.Write)
+	s.limits.vote, s.limits.voteIP = newKeyedLimiter(limits.Vote), newKeyedLimiter(limits.VoteIP)
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -134,7 +142,7 @@ func withDefaults(l RateLimits) RateLimits {
 	for _, p := range []struct{ got, def *Rate }{
 		{&l.Login, &DefaultRateLimits.Login}, {&l.Register, &DefaultRateLimits.Register},
 		{&l.Refresh, &DefaultRateLimits.Refresh}, {&l.Forgot, &DefaultRateLimits.Forgot},
-		{&l.Write, &DefaultRateLimits.Write},
+		{&l.Write, &DefaultRateLimits.Write}, {&l.Vote, &DefaultRateLimits.Vote}, {&l.VoteIP, &DefaultRateLimits.VoteIP},
 	} {
 		if p.got.Events == 0 {
 			*p.got = *p.def

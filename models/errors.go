@@ -22,6 +22,9 @@ var (
 	ErrPhaseClosed = errors.New("phase closed")
 	// ErrRateLimited: the caller sent too many requests.
 	ErrRateLimited = errors.New("rate limited")
+	// ErrUnavailable: the platform cannot take the request now (it is
+	// stopping); the same request may succeed in a moment.
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // FieldError names one invalid input field by its JSON path.

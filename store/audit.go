@@ -70,6 +70,9 @@ func (s *Store) ListAudit(ctx context.Context, q AuditQuery) ([]models.AuditEntr
 		}
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: id}}})
 	}
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
 	cur, err := s.db.Collection(colAudit).Find(ctx, filter,
 		options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(q.Limit)+1))
 	if err != nil {

@@ -157,6 +157,10 @@ var settings = []setting{
 		handlers.DefaultRateLimits.Forgot, func(c *config) *handlers.Rate { return &c.RateLimits.Forgot }),
 	rateSetting("WSIS_RATE_WRITE", "rate-write", "writes of projects, profile and nominations per signed-in account",
 		handlers.DefaultRateLimits.Write, func(c *config) *handlers.Rate { return &c.RateLimits.Write }),
+	rateSetting("WSIS_RATE_VOTE", "rate-vote", "votes per signed-in account",
+		handlers.DefaultRateLimits.Vote, func(c *config) *handlers.Rate { return &c.RateLimits.Vote }),
+	rateSetting("WSIS_RATE_VOTE_IP", "rate-vote-ip", "votes per client IP (or IPv6 /64), which voters behind one network share",
+		handlers.DefaultRateLimits.VoteIP, func(c *config) *handlers.Rate { return &c.RateLimits.VoteIP }),
 	{env: "WSIS_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error", set: func(c *config, v string) error {
 		switch v {
 		case "debug", "info", "warn", "error":

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/handlers"
 	"github.com/wsis-platform/wsis/mail"
@@ -74,11 +75,26 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	}
 	defer index.Close()
 
+	service, err := app.New(app.Config{Store: st, Mailer: outbox, Clock: clock, Logger: log, PublicURL: cfg.PublicURL})
+	if err != nil {
+		return err
+	}
+	// Runs after the HTTP server has shut down (the defers below run first):
+	// votes handed over are stored and answered, counters and receipt mails
+	// written, before the mail worker and the database stop.
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		if err := service.Close(closeCtx); err != nil {
+			log.Error("votes not drained at shutdown", "err", err)
+		}
+	}()
 	var background sync.WaitGroup
 	engine, err := handlers.New(handlers.Config{
 		Store: st, Search: index, Tokens: tokens, Hasher: hasher, Mailer: outbox, Logger: log, Clock: clock,
 		PublicURL: cfg.PublicURL, DevMailbox: cfg.DevMailbox, TrustedProxies: cfg.TrustedProxies,
 		HSTS: strings.HasPrefix(cfg.PublicURL, "https://"), RateLimits: cfg.RateLimits, Background: &background,
+		App: service,
 	})
 	if err != nil {
 		return err

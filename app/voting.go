@@ -1,0 +1,258 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
+)
+
+// cacheFor bounds how stale this process's view of a contest and its
+// published nominees may be when another replica changed them; this
+// process's own writes clear the cache at once (write-through).
+const cacheFor = time.Second
+
+// voting is what the vote path keeps in memory: the batcher that stores
+// votes, caches of contests and published nominees (every vote reads them),
+// the accounts known to be verified (verification is never undone), the
+// receipt key, and the receipt mails waiting to be grouped.
+type voting struct {
+	store   *store.Store
+	batcher *store.VoteBatcher
+
+	mu       sync.Mutex
+	contests map[int]cachedContest
+	verified map[string]bool
+	key      []byte
+
+	receipts *receiptDigest
+}
+
+type cachedContest struct {
+	contest  models.Contest
+	nominees *nomineeIndex // nil until read
+	at       time.Time
+}
+
+// nomineeIndex is a contest's published nominees: by category for the
+// ballot, and each nominee's category for a vote's check.
+type nomineeIndex struct {
+	list     map[int][]models.Nomination
+	category map[string]int
+}
+
+func newVoting(st *store.Store, mailer Mailer, publicURL string, every time.Duration, log *slog.Logger) *voting {
+	v := &voting{store: st, contests: map[int]cachedContest{}, verified: map[string]bool{}}
+	v.receipts = newReceiptDigest(mailer, publicURL, every, log)
+	v.batcher = st.NewVoteBatcher(store.VoteBatcherOptions{Logger: log})
+	return v
+}
+
+// contest returns the year's contest, from the cache when fresh.
+func (v *voting) contest(ctx context.Context, year int, now time.Time) (models.Contest, error) {
+	v.mu.Lock()
+	c, ok := v.contests[year]
+	v.mu.Unlock()
+	if ok && now.Sub(c.at) < cacheFor && !now.Before(c.at) {
+		return c.contest, nil
+	}
+	contest, err := v.store.Contest(ctx, year)
+	if err != nil {
+		return models.Contest{}, err
+	}
+	v.mu.Lock()
+	v.contests[year] = cachedContest{contest: contest, at: now}
+	v.mu.Unlock()
+	return contest, nil
+}
+
+// nominees returns the year's contest and its published nominees, from the
+// cache when fresh. Returns ErrNotFound when they are not published.
+func (v *voting) nominees(ctx context.Context, year int, now time.Time) (models.Contest, *nomineeIndex, error) {
+	contest, err := v.contest(ctx, year, now)
+	if err != nil {
+		return models.Contest{}, nil, err
+	}
+	if !contest.Stages.NomineesPublished {
+		return models.Contest{}, nil, models.WithDetail(models.ErrNotFound, "the nominees of this contest are not published yet")
+	}
+	v.mu.Lock()
+	cached := v.contests[year]
+	v.mu.Unlock()
+	if cached.nominees != nil && cached.contest.Version == contest.Version {
+		return contest, cached.nominees, nil
+	}
+	list, err := v.store.Nominations(ctx, store.NominationQuery{Contest: year,
+		States: []models.NominationState{models.NominationNominee, models.NominationChampion, models.NominationWinner}})
+	if err != nil {
+		return models.Contest{}, nil, err
+	}
+	idx := &nomineeIndex{list: map[int][]models.Nomination{}, category: map[string]int{}}
+	for _, n := range list {
+		if state, ok := n.PublicState(contest.Stages); ok {
+			n.State = state
+			idx.list[n.Category] = append(idx.list[n.Category], n)
+			idx.category[n.ID] = n.Category
+		}
+	}
+	v.mu.Lock()
+	if c, ok := v.contests[year]; ok && c.contest.Version == contest.Version {
+		c.nominees = idx
+		v.contests[year] = c
+	}
+	v.mu.Unlock()
+	return contest, idx, nil
+}
+
+// forget drops the cached contest of year: this process changed it.
+func (v *voting) forget(year int) {
+	v.mu.Lock()
+	delete(v.contests, year)
+	v.mu.Unlock()
+}
+
+// mayVote returns nil when actor may vote (SPEC §5), or ErrForbidden saying
+// why; a verified account is remembered, since verification is never
+// undone, while disabling is read from the account the request carries.
+func (v *voting) mayVote(ctx context.Context, actor models.User) error {
+	if actor.ID == "" {
+		return models.ErrUnauthorized
+	}
+	v.mu.Lock()
+	known := v.verified[actor.ID]
+	v.mu.Unlock()
+	if !known {
+		ok, err := v.store.EmailVerified(ctx, actor.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			v.mu.Lock()
+			if len(v.verified) >= 1_000_000 { // bounded: start again rather than grow
+				v.verified = map[string]bool{}
+			}
+			v.verified[actor.ID] = true
+			v.mu.Unlock()
+		}
+		known = ok
+	}
+	return models.Voter(actor, known)
+}
+
+// receiptKey returns the server's receipt key, read once.
+func (v *voting) receiptKey(ctx context.Context, now time.Time) ([]byte, error) {
+	v.mu.Lock()
+	key := v.key
+	v.mu.Unlock()
+	if key != nil {
+		return key, nil
+	}
+	key, err := v.store.Secret(ctx, receiptKeyName, now)
+	if err != nil {
+		return nil, err
+	}
+	v.mu.Lock()
+	v.key = key
+	v.mu.Unlock()
+	return key, nil
+}
+
+// close stores every queued vote and sends the waiting receipt mails.
+func (v *voting) close(ctx context.Context) error {
+	err := v.batcher.Close(ctx)
+	v.receipts.close(ctx)
+	return err
+}
+
+// receiptDigest groups each voter's receipts into one mail per few minutes
+// (SPEC §5): a voter voting in eighteen categories gets one mail listing
+// eighteen receipts, not eighteen mails. It is best effort: the receipts
+// are also in every vote's answer and under the voter's votes.
+type receiptDigest struct {
+	mailer    Mailer
+	publicURL string
+	log       *slog.Logger
+
+	mu      sync.Mutex
+	pending map[string]*pendingReceipts
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+type pendingReceipts struct {
+	to, name string
+	votes    []models.Vote
+}
+
+func newReceiptDigest(mailer Mailer, publicURL string, every time.Duration, log *slog.Logger) *receiptDigest {
+	d := &receiptDigest{mailer: mailer, publicURL: publicURL, log: log, pending: map[string]*pendingReceipts{},
+		stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(d.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				d.send(context.Background(), time.Now())
+			case <-d.stop:
+				return
+			}
+		}
+	}()
+	return d
+}
+
+func (d *receiptDigest) add(voter models.User, v models.Vote, _ time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p := d.pending[voter.ID]
+	if p == nil {
+		p = &pendingReceipts{to: voter.Email, name: voter.Name}
+		d.pending[voter.ID] = p
+	}
+	p.votes = append(p.votes, v)
+}
+
+// send queues one mail per voter with receipts waiting, in the outbox.
+func (d *receiptDigest) send(ctx context.Context, now time.Time) {
+	d.mu.Lock()
+	pending := d.pending
+	d.pending = map[string]*pendingReceipts{}
+	d.mu.Unlock()
+	for _, p := range pending {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Hello %s,\n\nThank you for voting in the WSIS Prizes. Your votes and their receipts:\n\n", p.name)
+		for _, v := range p.votes {
+			fmt.Fprintf(&b, "- category %d, nominee %s, cast %s\n  vote %s\n  receipt %s\n", v.Category, v.NominationID,
+				v.CastAt.Format(time.RFC3339), v.ID, v.Receipt)
+		}
+		fmt.Fprintf(&b, "\nYour votes are final. You can see them at any time at %s/me/votes\n", d.publicURL)
+		if _, err := d.mailer.Send(ctx, models.Mail{To: p.to, Kind: models.MailVoteReceipt, CreatedAt: now,
+			Subject: fmt.Sprintf("Your WSIS Prizes votes (%d)", len(p.votes)), Body: b.String()}); err != nil {
+			d.log.Error("vote receipt mail not queued", "err", err, "votes", len(p.votes))
+		}
+	}
+}
+
+func (d *receiptDigest) close(ctx context.Context) {
+	select {
+	case <-d.stop:
+	default:
+		close(d.stop)
+	}
+	<-d.done
+	d.send(ctx, time.Now())
+}
+
+// updateContest is store.UpdateContest that also clears this process's
+// cached contest, so that the next vote sees the change at once.
+func (s *Service) updateContest(ctx context.Context, year, version int, at time.Time, change func(*models.Contest) error) (before, after models.Contest, err error) {
+	defer s.voting.forget(year)
+	return s.store.UpdateContest(ctx, year, version, at, change)
+}
