@@ -26,6 +26,7 @@ type voting struct {
 	batcher *store.VoteBatcher
 
 	mu       sync.Mutex
+	loading  sync.Mutex // one reader of the nominees at a time, not one per waiting vote
 	contests map[int]cachedContest
 	verified map[string]bool
 	key      []byte
@@ -66,7 +67,11 @@ func (v *voting) contest(ctx context.Context, year int, now time.Time) (models.C
 		return models.Contest{}, err
 	}
 	v.mu.Lock()
-	v.contests[year] = cachedContest{contest: contest, at: now}
+	fresh := cachedContest{contest: contest, at: now}
+	if old, ok := v.contests[year]; ok && old.contest.Version == contest.Version {
+		fresh.nominees = old.nominees // nothing changed: the nominees stand
+	}
+	v.contests[year] = fresh
 	v.mu.Unlock()
 	return contest, nil
 }
@@ -81,11 +86,13 @@ func (v *voting) nominees(ctx context.Context, year int, now time.Time) (models.
 	if !contest.Stages.NomineesPublished {
 		return models.Contest{}, nil, models.WithDetail(models.ErrNotFound, "the nominees of this contest are not published yet")
 	}
-	v.mu.Lock()
-	cached := v.contests[year]
-	v.mu.Unlock()
-	if cached.nominees != nil && cached.contest.Version == contest.Version {
-		return contest, cached.nominees, nil
+	if idx := v.cachedNominees(year, contest.Version); idx != nil {
+		return contest, idx, nil
+	}
+	v.loading.Lock()
+	defer v.loading.Unlock()
+	if idx := v.cachedNominees(year, contest.Version); idx != nil {
+		return contest, idx, nil // another vote read them meanwhile
 	}
 	list, err := v.store.Nominations(ctx, store.NominationQuery{Contest: year,
 		States: []models.NominationState{models.NominationNominee, models.NominationChampion, models.NominationWinner}})
@@ -107,6 +114,17 @@ func (v *voting) nominees(ctx context.Context, year int, now time.Time) (models.
 	}
 	v.mu.Unlock()
 	return contest, idx, nil
+}
+
+// cachedNominees returns the cached nominees of the contest at version, or
+// nil.
+func (v *voting) cachedNominees(year, version int) *nomineeIndex {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if c := v.contests[year]; c.nominees != nil && c.contest.Version == version {
+		return c.nominees
+	}
+	return nil
 }
 
 // forget drops the cached contest of year: this process changed it.

@@ -58,7 +58,7 @@ type castRequest struct {
 // VoteBatcherOptions tune a VoteBatcher; zero values take the defaults.
 type VoteBatcherOptions struct {
 	MaxBatch   int           // votes per InsertMany, 500 by default
-	CountEvery time.Duration // how often the live counters are written, 500 ms by default
+	CountEvery time.Duration // how often the live counters are written, 2 s by default
 	Accepted   func([]models.Vote)
 	Logger     *slog.Logger
 }
@@ -69,7 +69,7 @@ func (s *Store) NewVoteBatcher(o VoteBatcherOptions) *VoteBatcher {
 		o.MaxBatch = 500
 	}
 	if o.CountEvery <= 0 {
-		o.CountEvery = 500 * time.Millisecond
+		o.CountEvery = 2 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

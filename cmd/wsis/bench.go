@@ -27,6 +27,7 @@ import (
 
 const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R]
        wsis bench accounts --users N [--concurrency C] [--duration D]
+       wsis bench votes --voters N [--concurrency C]
        wsis bench recount --votes N
 
 Each seeds a fresh embedded store in a temporary directory and serves the API
@@ -39,6 +40,11 @@ against the store.
 accounts loads GET /me and PATCH /me, as signed-in members, from C concurrent
 clients for D each, and reports requests per second and latency.
 
+votes seeds N verified voters and a contest with published nominees, casts
+one vote per voter per category over HTTP from C clients, then inserts as
+many vote documents straight into the store with single InsertOnes from C
+callers (the raw baseline), and checks the recount against the 201 answers.
+
 recount inserts N votes in bulk and times the authoritative recount of them,
 with the process's resident memory.
 `
@@ -48,12 +54,15 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	if len(args) > 0 && args[0] == "accounts" {
 		return benchAccounts(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "votes" {
+		return benchVotes(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "recount" {
 		return benchRecount(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "catalogue" {
 		fmt.Fprint(stderr, benchUsage)
-		return errors.New(`bench: name a benchmark: "catalogue", "accounts" or "recount"`)
+		return errors.New(`bench: name a benchmark: "catalogue", "accounts", "votes" or "recount"`)
 	}
 	fs := flag.NewFlagSet("wsis bench catalogue", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -181,7 +190,7 @@ func startBenchServer(ctx context.Context, st *store.Store, index *search.Index,
 	}
 	engine, err := handlers.New(handlers.Config{Store: st, Search: index, Tokens: tokens, Hasher: hasher,
 		Mailer: mail.New(st, nil, log, mail.Options{}), Logger: log, Clock: clock,
-		RateLimits: handlers.RateLimits{Login: unlimited, Refresh: unlimited, Write: unlimited}})
+		RateLimits: handlers.RateLimits{Login: unlimited, Refresh: unlimited, Write: unlimited, Vote: unlimited, VoteIP: unlimited}})
 	if err != nil {
 		return nil, err
 	}

@@ -66,6 +66,9 @@ func cmpErr(first, err error) error {
 	return first
 }
 
+// rate is the requests per second that succeeded.
+func (r loadResult) rate() float64 { return float64(len(r.latencies)) / r.elapsed.Seconds() }
+
 // print writes one line: requests per second that succeeded, latency
 // percentiles and the number of errors, with the first error below it.
 func (r loadResult) print(w io.Writer, name string) {
