@@ -156,8 +156,8 @@ func seedVoting(ctx context.Context, st *store.Store, n int) ([]models.User, []m
 	c := models.Contest{Year: benchContest, Title: "WSIS Prizes benchmark", Settings: models.DefaultContestSettings(),
 		Stages: models.Stages{NomineesPublished: true}, CreatedAt: now, UpdatedAt: now,
 		Schedule: models.Schedule{Submission: models.Window{OpensAt: now.Add(-90 * day), ClosesAt: now.Add(-60 * day)},
-			Review: models.Window{OpensAt: now.Add(-60 * day), ClosesAt: now.Add(-30 * day)},
-			Voting: models.Window{OpensAt: now.Add(-day), ClosesAt: now.Add(30 * day)},
+			Review:    models.Window{OpensAt: now.Add(-60 * day), ClosesAt: now.Add(-30 * day)},
+			Voting:    models.Window{OpensAt: now.Add(-day), ClosesAt: now.Add(30 * day)},
 			Selection: models.Window{OpensAt: now.Add(30 * day), ClosesAt: now.Add(40 * day)}}}
 	if _, err := st.CreateContest(ctx, c); err != nil {
 		return nil, nil, err
