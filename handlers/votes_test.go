@@ -245,3 +245,40 @@ func TestCastVote_ReceiptsMailedTogether(t *testing.T) {
 		t.Fatalf("receipt mails = %+v, want one listing both votes", receipts)
 	}
 }
+
+func TestCastVote_ConcurrentBurstTallyAgreesWithTheRecount(t *testing.T) {
+	s := newVotingSetup(t, "")
+	const voters = 24
+	toks := make([]string, voters)
+	for i := range toks {
+		_, toks[i] = s.signIn(t, fmt.Sprintf("burst%d@example.org", i))
+	}
+	recs := s.concurrently(t, 2*voters, func(i int) *http.Request {
+		n := s.nominations[i%4]
+		return s.vote(t, toks[i/2], n.Category, n.ID)
+	})
+	if counts := statusCounts(recs); counts[http.StatusCreated] != 2*voters {
+		t.Fatalf("answers = %v, want %d × 201", counts, 2*voters)
+	}
+	tally := decode[app.Tally](t, s.do(t, http.MethodGet, "/api/v1/admin/contests/2027/tally", nil, bearer(s.adminTok)...))
+	if tally.Votes != 2*voters || tally.Differences != 0 {
+		t.Fatalf("tally after the burst: %+v", tally)
+	}
+}
+
+func TestRulesFreeze_FirstCastVoteFreezesTheSettings(t *testing.T) {
+	s := newVotingSetup(t, "")
+	settings := `{"settings":{"champions_per_category":3}}`
+	if rec := s.do(t, http.MethodPatch, "/api/v1/admin/contests/2027", jsonBody(settings), bearer(s.adminTok)...); rec.Code != http.StatusOK {
+		t.Fatalf("before any vote: %d %s", rec.Code, rec.Body)
+	}
+	_, tok := s.signIn(t, "voter@example.org")
+	if code, body := s.cast(t, tok, 3, s.nominations[0].ID); code != http.StatusCreated {
+		t.Fatalf("vote: %d %s", code, body)
+	}
+	p := wantProblem(t, s.do(t, http.MethodPatch, "/api/v1/admin/contests/2027", jsonBody(`{"settings":{"champions_per_category":4}}`), bearer(s.adminTok)...),
+		http.StatusConflict, "conflict")
+	if !strings.Contains(p.Detail, "frozen") {
+		t.Fatalf("detail %q does not say why", p.Detail)
+	}
+}
