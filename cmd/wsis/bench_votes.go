@@ -10,8 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -176,40 +174,4 @@ func seedVoting(ctx context.Context, st *store.Store, n int) ([]models.User, []m
 		}
 	}
 	return res.Users, nominees, nil
-}
-
-// runEach runs work(0) … work(n-1) from c concurrent workers and measures
-// every call.
-func runEach(c, n int, work func(i int) error) loadResult {
-	var (
-		next atomic.Int64
-		mu   sync.Mutex
-		res  loadResult
-		wg   sync.WaitGroup
-	)
-	start := time.Now()
-	for range c {
-		wg.Go(func() {
-			var lat []time.Duration
-			errs, first := 0, error(nil)
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				t := time.Now()
-				if err := work(i); err != nil {
-					errs++
-					first = cmpErr(first, err)
-					continue
-				}
-				lat = append(lat, time.Since(t))
-			}
-			mu.Lock()
-			res.latencies = append(res.latencies, lat...)
-			res.errors += errs
-			res.firstErr = cmpErr(res.firstErr, first)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	res.elapsed = time.Since(start)
-	slices.Sort(res.latencies)
-	return res
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,30 @@ type loadResult struct {
 func load(ctx context.Context, c int, d time.Duration, request func(client int, rng *rand.Rand) error) loadResult {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
+	return drive(c, func(client int, rng *rand.Rand) (bool, error) {
+		if ctx.Err() != nil {
+			return true, nil
+		}
+		return false, request(client, rng)
+	})
+}
+
+// runEach runs work(0) … work(n-1) from c concurrent workers and measures
+// every call.
+func runEach(c, n int, work func(i int) error) loadResult {
+	var next atomic.Int64
+	return drive(c, func(int, *rand.Rand) (bool, error) {
+		i := int(next.Add(1) - 1)
+		if i >= n {
+			return true, nil
+		}
+		return false, work(i)
+	})
+}
+
+// drive runs c workers, each calling step with its number and random source
+// until step reports it is done, and measures every call that did work.
+func drive(c int, step func(client int, rng *rand.Rand) (done bool, err error)) loadResult {
 	var (
 		mu  sync.Mutex
 		res loadResult
@@ -31,15 +56,17 @@ func load(ctx context.Context, c int, d time.Duration, request func(client int, 
 	)
 	start := time.Now()
 	for i := range c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(i), 0x10ad))
 			var lat []time.Duration
 			errs, first := 0, error(nil)
-			for ctx.Err() == nil {
+			for {
 				t := time.Now()
-				if err := request(i, rng); err != nil {
+				done, err := step(i, rng)
+				if done {
+					break
+				}
+				if err != nil {
 					errs++
 					first = cmpErr(first, err)
 					continue
@@ -51,7 +78,7 @@ func load(ctx context.Context, c int, d time.Duration, request func(client int, 
 			res.errors += errs
 			res.firstErr = cmpErr(res.firstErr, first)
 			mu.Unlock()
-		}()
+		})
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
