@@ -34,6 +34,9 @@ type Config struct {
 	// ReceiptMailEvery is how long a voter's receipts gather before they go
 	// out in one mail; 5 minutes by default.
 	ReceiptMailEvery time.Duration
+	// Anomalies are the thresholds of the vote anomaly report; zero fields
+	// take models.AnomalyThresholds' defaults.
+	Anomalies models.AnomalyThresholds
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -44,6 +47,8 @@ type Service struct {
 	log       *slog.Logger
 	publicURL string
 	voting    *voting
+
+	anomalyThresholds models.AnomalyThresholds
 }
 
 // New returns the Service of cfg; Store and Mailer are required, the clock
@@ -62,7 +67,8 @@ func New(cfg Config) (*Service, error) {
 		cfg.ReceiptMailEvery = 5 * time.Minute
 	}
 	return &Service{store: cfg.Store, mailer: cfg.Mailer, clock: cfg.Clock, log: cfg.Logger, publicURL: cfg.PublicURL,
-		voting: newVoting(cfg.Store, cfg.Mailer, cfg.PublicURL, cfg.ReceiptMailEvery, cfg.Logger)}, nil
+		voting:            newVoting(cfg.Store, cfg.Mailer, cfg.PublicURL, cfg.ReceiptMailEvery, cfg.Logger),
+		anomalyThresholds: cfg.Anomalies.WithDefaults()}, nil
 }
 
 // Close stops taking votes, stores every vote already handed over (each

@@ -94,6 +94,8 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	admin.GET("/contests/:year/rankings", s.rankings)
 	admin.POST("/contests/:year/nominees/publish", s.publishNominees)
 	admin.GET("/contests/:year/tally", s.tally)
+	admin.POST("/votes/invalidate", s.invalidateVotes)
+	admin.GET("/contests/:year/anomalies", s.anomalies)
 
 	// Any other path is 404: a page for browsers, a problem for the API.
 	r.NoRoute(s.noRoute)
