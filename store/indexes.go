@@ -42,7 +42,7 @@ var indexes = []index{
 	{collection: colAssignments, name: "contest_reviewer", keys: bson.D{{Key: "contest", Value: 1}, {Key: "reviewer_id", Value: 1}}},
 	{collection: colAssignments, name: "contest_category", keys: bson.D{{Key: "contest", Value: 1}, {Key: "category", Value: 1}}},
 	// Recounts and exports stream a contest's votes.
-	{collection: colVotes, name: "contest_at", keys: bson.D{{Key: "contest", Value: 1}, {Key: "at", Value: 1}}},
+	{collection: colVotes, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
 	// A contest's tally reads its nominees' counters and its invalidations.
 	{collection: colVoteCounts, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
 	{collection: colVoteInvalidations, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
