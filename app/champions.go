@@ -38,11 +38,12 @@ func (o Overrides) check() error {
 // chosen by is stored (every figure published later comes from it), the
 // champions stage is set, the choice is audited and the nominators of the
 // champions, and of nominees a new run no longer chooses, are mailed. It may
-// run again until the selection window opens. Admins only. Returns
+// run again until the selection window opens (the first run may come while
+// it is open: models.CheckChampionsPublishable). Admins only. Returns
 // ErrForbidden for anyone else, ErrNotFound for a missing contest,
 // ErrInvalid for an override without a reason or naming no nominee of the
 // contest, and ErrPhaseClosed before the nominees are published and the
-// voting closes or once the selection opens.
+// voting closes, and after the selection opens for a run again or closes.
 func (s *Service) PublishChampions(ctx context.Context, actor models.User, year int, o Overrides) (models.ChampionCounts, error) {
 	if err := requireAdmin(actor); err != nil {
 		return models.ChampionCounts{}, err

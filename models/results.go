@@ -8,7 +8,10 @@ import (
 // CheckChampionsPublishable applies SPEC §5's rule for the champions: they
 // are chosen once the nominees are published and the voting window has
 // closed, and may be chosen again (after an invalidation, say) until the
-// selection window opens. Returns ErrPhaseClosed outside that time.
+// selection window opens, since reviewers pick among them from then on. A
+// first choice may still come while the selection is open (the windows may
+// follow each other without a gap), as nobody can pick before it. Returns
+// ErrPhaseClosed outside that time.
 func (c Contest) CheckChampionsPublishable(now time.Time) error {
 	if !c.Stages.NomineesPublished {
 		return WithDetail(ErrPhaseClosed, "the nominees of this contest are not published")
@@ -16,7 +19,10 @@ func (c Contest) CheckChampionsPublishable(now time.Time) error {
 	if err := c.RequireClosed(WindowVoting, now); err != nil {
 		return err
 	}
-	return c.RequireNotOpened(WindowSelection, now)
+	if c.Stages.ChampionsPublished {
+		return c.RequireNotOpened(WindowSelection, now)
+	}
+	return c.RequireNotClosed(WindowSelection, now)
 }
 
 // PublishChampions sets the stage flag that makes the champions public. It
