@@ -27,15 +27,16 @@ func nominationRow(n models.Nomination) []string {
 }
 
 // exportContest streams a contest's data for admins as CSV or XLSX: its
-// nominations or its reviews.
+// nominations, its reviews, or its results once published (with the
+// reviewers' picks per champion, which the public never sees).
 func (s *server) exportContest(c *gin.Context) {
 	year, ok := yearParam(c)
 	if !ok {
 		return
 	}
 	what, format := c.DefaultQuery("what", "nominations"), c.DefaultQuery("format", "csv")
-	if what != "nominations" && what != "reviews" {
-		respondError(c, models.Invalid("what", "must be nominations or reviews"))
+	if what != "nominations" && what != "reviews" && what != "results" {
+		respondError(c, models.Invalid("what", "must be nominations, reviews or results"))
 		return
 	}
 	if format != "csv" && format != "xlsx" {
@@ -54,12 +55,18 @@ func (s *server) exportContest(c *gin.Context) {
 		return
 	}
 	var rows [][]string
-	if what == "nominations" {
+	switch what {
+	case "nominations":
 		rows = append(rows, nominationColumns)
 		for _, n := range list {
 			rows = append(rows, nominationRow(n))
 		}
-	} else if rows, err = s.reviewRows(c, contest, list); err != nil {
+	case "reviews":
+		rows, err = s.reviewRows(c, contest, list)
+	case "results":
+		rows, err = s.resultRows(c, year)
+	}
+	if err != nil {
 		respondError(c, err)
 		return
 	}
@@ -146,6 +153,24 @@ func (s *server) reviewRows(c *gin.Context, contest models.Contest, nominations 
 			submitted = a.SubmittedAt.UTC().Format(time.RFC3339)
 		}
 		rows = append(rows, append(row, a.Comment, submitted))
+	}
+	return rows, nil
+}
+
+// resultRows are a contest's published results, one row per champion.
+func (s *server) resultRows(c *gin.Context, year int) ([][]string, error) {
+	res, err := s.app.Results(useCase(c), year)
+	if err != nil {
+		return nil, err
+	}
+	rows := [][]string{{"contest", "category", "category_code", "nomination_id", "project_title", "organization",
+		"votes", "picks", "winner", "invalidated_votes_in_category", "published_at"}}
+	for _, cr := range res.Categories {
+		for _, ch := range cr.Champions {
+			rows = append(rows, []string{strconv.Itoa(year), strconv.Itoa(cr.Category), models.ActionLines[cr.Category-1].Code,
+				ch.NominationID, ch.ProjectTitle, ch.Organization, strconv.FormatInt(ch.Votes, 10), strconv.Itoa(ch.Picks),
+				strconv.FormatBool(ch.Winner), strconv.FormatInt(cr.Invalidated, 10), res.PublishedAt.UTC().Format(time.RFC3339)})
+		}
 	}
 	return rows, nil
 }

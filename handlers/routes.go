@@ -41,6 +41,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	api.GET("/contests", s.listContests)
 	api.GET("/contests/:year", s.getContest)
 	api.GET("/contests/:year/nominees", s.nominees)
+	api.GET("/contests/:year/results", s.results) // once published; 404 before
 
 	// Anyone; the owner (nominator) and admins see more.
 	api.GET("/projects/:id", s.allowAnonymous(), s.getProject)
@@ -73,6 +74,9 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	reviewer.PUT("/conflicts", s.putConflicts)
 	reviewer.GET("/assignments", s.myAssignments)
 	reviewer.PUT("/assignments/:id/review", s.putReview)
+	// During the selection window; a reviewer reads only their own picks.
+	reviewer.GET("/contests/:year/selection", s.mySelections)
+	reviewer.PUT("/contests/:year/selection/:category", s.putSelection)
 
 	// Admins.
 	admin := api.Group("/admin", s.requireUser(), requireRole(models.RoleAdmin))
@@ -96,6 +100,8 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	admin.GET("/contests/:year/tally", s.tally)
 	admin.POST("/votes/invalidate", s.invalidateVotes)
 	admin.GET("/contests/:year/anomalies", s.anomalies)
+	admin.POST("/contests/:year/champions/publish", s.publishChampions)
+	admin.POST("/contests/:year/results/publish", s.publishResults)
 
 	// Any other path is 404: a page for browsers, a problem for the API.
 	r.NoRoute(s.noRoute)

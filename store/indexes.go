@@ -46,6 +46,8 @@ var indexes = []index{
 	// A contest's tally reads its nominees' counters and its invalidations.
 	{collection: colVoteCounts, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
 	{collection: colVoteInvalidations, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
+	// A reviewer reads their own picks; the results count a contest's.
+	{collection: colSelections, name: "contest_reviewer", keys: bson.D{{Key: "contest", Value: 1}, {Key: "reviewer_id", Value: 1}}},
 	// Every project write takes a new change sequence: the read model's
 	// catch-up reads by it.
 	{collection: colProjects, name: "seq", keys: bson.D{{Key: "seq", Value: 1}}, unique: true},
@@ -65,6 +67,7 @@ var collections = []string{
 	colConflicts, colAssignments, colSigningKeys, colRefreshTokens, colRefreshSpent, colRefreshRevoked,
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,
+	colSelections, colChampionCounts, colResults,
 }
 
 // EnsureIndexes creates every collection and every declared index, and on
