@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
 )
@@ -35,12 +37,16 @@ func (s *server) exportContest(c *gin.Context) {
 		return
 	}
 	what, format := c.DefaultQuery("what", "nominations"), c.DefaultQuery("format", "csv")
-	if what != "nominations" && what != "reviews" && what != "results" {
-		respondError(c, models.Invalid("what", "must be nominations, reviews or results"))
+	if what != "nominations" && what != "reviews" && what != "results" && what != "votes" {
+		respondError(c, models.Invalid("what", "must be nominations, reviews, results or votes"))
 		return
 	}
 	if format != "csv" && format != "xlsx" {
 		respondError(c, models.Invalid("format", "must be csv or xlsx"))
+		return
+	}
+	if what == "votes" {
+		s.exportVotes(c, year, format)
 		return
 	}
 	ctx := c.Request.Context()
@@ -91,34 +97,121 @@ func (s *server) exportContest(c *gin.Context) {
 	}
 }
 
-// writeXLSX writes rows as one sheet with excelize's stream writer, which
-// keeps rows out of memory as it goes.
-func writeXLSX(c *gin.Context, sheet string, rows [][]string) error {
+// exportVotes streams the contest's votes, voters hashed and no client
+// data, as CSV or XLSX (app.Service.ExportVotes), row by row: a million
+// votes need no more memory than a few (excelize's stream writer spills to
+// a temporary file).
+func (s *server) exportVotes(c *gin.Context, year int, format string) {
+	attach := func(contentType string) {
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="wsis-prizes-%d-votes.%s"`, year, format))
+		c.Header("Cache-Control", "no-store")
+		c.Header("Content-Type", contentType)
+		c.Status(http.StatusOK)
+	}
+	if format == "xlsx" {
+		x, err := newXLSXStream("votes")
+		if err == nil {
+			defer x.close()
+			if err = x.row(app.VoteExportColumns); err == nil {
+				err = s.app.ExportVotes(useCase(c), currentUser(c), year, x.row)
+			}
+		}
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		attach(xlsxContentType)
+		if err := x.writeTo(c.Writer); err != nil {
+			logger(c).ErrorContext(c.Request.Context(), "vote export cut short", "err", err)
+		}
+		return
+	}
+	// The CSV's header goes out with its first row, so that a refusal is
+	// still a problem answer.
+	w, started := csv.NewWriter(c.Writer), false
+	begin := func() {
+		if !started {
+			started = true
+			attach("text/csv; charset=utf-8")
+			_ = w.Write(app.VoteExportColumns)
+		}
+	}
+	err := s.app.ExportVotes(useCase(c), currentUser(c), year, func(r []string) error {
+		begin()
+		for i := range r {
+			r[i] = defuseFormula(r[i])
+		}
+		return w.Write(r)
+	})
+	if err != nil && !started {
+		respondError(c, err)
+		return
+	}
+	if err != nil {
+		logger(c).ErrorContext(c.Request.Context(), "vote export cut short", "err", err)
+	}
+	begin() // a contest without votes: the header alone
+	w.Flush()
+}
+
+const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// xlsxStream is a workbook of one sheet written row by row with excelize's
+// stream writer.
+type xlsxStream struct {
+	f  *excelize.File
+	sw *excelize.StreamWriter
+	n  int
+}
+
+func newXLSXStream(sheet string) (*xlsxStream, error) {
 	f := excelize.NewFile()
-	defer f.Close()
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
+		_ = f.Close()
+		return nil, err
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return &xlsxStream{f: f, sw: sw}, nil
+}
+
+func (x *xlsxStream) row(r []string) error {
+	cells := make([]any, len(r))
+	for j, v := range r {
+		cells[j] = v
+	}
+	x.n++
+	cell, _ := excelize.CoordinatesToCellName(1, x.n)
+	return x.sw.SetRow(cell, cells)
+}
+
+func (x *xlsxStream) writeTo(w io.Writer) error {
+	if err := x.sw.Flush(); err != nil {
 		return err
 	}
-	for i, r := range rows {
-		cells := make([]any, len(r))
-		for j, v := range r {
-			cells[j] = v
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := sw.SetRow(cell, cells); err != nil {
+	return x.f.Write(w)
+}
+
+func (x *xlsxStream) close() { _ = x.f.Close() }
+
+// writeXLSX answers rows as a workbook of one sheet.
+func writeXLSX(c *gin.Context, sheet string, rows [][]string) error {
+	x, err := newXLSXStream(sheet)
+	if err != nil {
+		return err
+	}
+	defer x.close()
+	for _, r := range rows {
+		if err := x.row(r); err != nil {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Header("Content-Type", xlsxContentType)
 	c.Status(http.StatusOK)
-	return f.Write(c.Writer)
+	return x.writeTo(c.Writer)
 }
 
 // reviewRows are a contest's reviews, one row per assignment, with a column

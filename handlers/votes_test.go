@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
 )
 
 // votingSetup is the 2027 contest with four nominees published (two in
@@ -280,5 +282,60 @@ func TestRulesFreeze_FirstCastVoteFreezesTheSettings(t *testing.T) {
 		http.StatusConflict, "conflict")
 	if !strings.Contains(p.Detail, "frozen") {
 		t.Fatalf("detail %q does not say why", p.Detail)
+	}
+}
+
+func TestExportVotes_VotersHashedInvalidatedMarkedNoClientData(t *testing.T) {
+	s := newVotingSetup(t, "")
+	amina, tok1 := s.signIn(t, "voter1@example.org")
+	_, tok2 := s.signIn(t, "voter2@example.org")
+	for _, tok := range []string{tok1, tok2} {
+		if code, body := s.cast(t, tok, 3, s.nominations[0].ID); code != http.StatusCreated {
+			t.Fatalf("vote: %d %s", code, body)
+		}
+	}
+	if code, body := s.cast(t, tok1, 4, s.nominations[1].ID); code != http.StatusCreated {
+		t.Fatalf("vote: %d %s", code, body)
+	}
+	v, err := s.store.Vote(context.Background(), models.VoteID(2027, 3, amina.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.store.InsertInvalidations(context.Background(), []store.Invalidation{{Vote: v, Reason: "scripted", At: s.clock.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	wantProblem(t, s.do(t, http.MethodGet, "/api/v1/admin/contests/2027/export?what=votes", nil, bearer(s.userTok)...), http.StatusForbidden, "forbidden")
+	rec := s.do(t, http.MethodGet, "/api/v1/admin/contests/2027/export?what=votes", nil, bearer(s.adminTok)...)
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
+		t.Fatalf("export: %d %s", rec.Code, rec.Header())
+	}
+	body := rec.Body.String()
+	if strings.Contains(body, amina.ID) || strings.Contains(body, "192.0.2.1") {
+		t.Fatalf("the export shows a voter id or a client address:\n%s", body)
+	}
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(rows) != 4 {
+		t.Fatalf("rows %v, %v; want a header and three votes", rows, err)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	voters, invalidated := map[string]int{}, 0
+	for _, r := range rows[1:] {
+		voters[r[col["voter_hash"]]]++
+		if r[col["invalidated"]] == "true" {
+			invalidated++
+			if r[col["invalidation_reason"]] != "scripted" {
+				t.Fatalf("reason %q", r[col["invalidation_reason"]])
+			}
+		}
+	}
+	if len(voters) != 2 || invalidated != 1 {
+		t.Fatalf("voter hashes %v, invalidated %d; want two voters (one with two votes) and one invalidated", voters, invalidated)
+	}
+	xlsx := s.do(t, http.MethodGet, "/api/v1/admin/contests/2027/export?what=votes&format=xlsx", nil, bearer(s.adminTok)...)
+	if xlsx.Code != http.StatusOK || xlsx.Body.Len() < 1000 || !strings.Contains(xlsx.Header().Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("xlsx export: %d %s, %d bytes", xlsx.Code, xlsx.Header(), xlsx.Body.Len())
 	}
 }

@@ -140,3 +140,15 @@ func (s *Store) eachVoteRef(ctx context.Context, contest int, fn func(voteDoc) e
 	}
 	return nil
 }
+
+// InvalidatedVotes returns the reasons of the contest's invalidated votes by
+// vote id, streaming the facts: exports mark the votes that do not count.
+func (s *Store) InvalidatedVotes(ctx context.Context, contest int) (map[string]string, error) {
+	out := map[string]string{}
+	err := stream(ctx, s.db.Collection(colVoteInvalidations), "invalidated votes", bson.D{{Key: "contest", Value: contest}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "reason", Value: 1}}), func(d invalidationDoc) error {
+			out[d.ID] = d.Reason
+			return nil
+		})
+	return out, err
+}
