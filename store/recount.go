@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -102,7 +101,7 @@ func (s *Store) RecountVotes(ctx context.Context, contest, completeBallot int) (
 	var ballots map[string]uint8
 	if completeBallot > 0 {
 		ballots = map[string]uint8{}
-		err := s.eachVoteRef(ctx, contest, func(d voteDoc) error {
+		err := s.eachVoteRef(ctx, contest, func(d voteRef) error {
 			if !invalid[d.ID] {
 				ballots[d.VoterID]++
 			}
@@ -112,7 +111,7 @@ func (s *Store) RecountVotes(ctx context.Context, contest, completeBallot int) (
 			return r, err
 		}
 	}
-	err = s.eachVoteRef(ctx, contest, func(d voteDoc) error {
+	err = s.eachVoteRef(ctx, contest, func(d voteRef) error {
 		r.Votes++
 		switch {
 		case invalid[d.ID]:
@@ -130,13 +129,65 @@ func (s *Store) RecountVotes(ctx context.Context, contest, completeBallot int) (
 	return r, err
 }
 
-// eachVoteRef streams the contest's votes with only what a count needs.
-func (s *Store) eachVoteRef(ctx context.Context, contest int, fn func(voteDoc) error) error {
+// voteRef is what a count needs of a vote.
+type voteRef struct {
+	ID, NominationID, VoterID string
+	Category                  int
+}
+
+// eachVoteRef streams the contest's votes with only what a count needs. One
+// goroutine reads the cursor's batches while fn works on the previous ones,
+// so that the database's reading and the count overlap, and each vote is
+// read by lookups in its raw document rather than decoded whole.
+func (s *Store) eachVoteRef(ctx context.Context, contest int, fn func(voteRef) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	proj := bson.D{{Key: "_id", Value: 1}, {Key: "category", Value: 1}, {Key: "nomination_id", Value: 1}, {Key: "voter_id", Value: 1}}
-	err := stream(ctx, s.db.Collection(colVotes), "recount", bson.D{{Key: "contest", Value: contest}},
-		options.Find().SetProjection(proj), fn)
+	cur, err := s.db.Collection(colVotes).Find(ctx, bson.D{{Key: "contest", Value: contest}},
+		options.Find().SetProjection(proj).SetBatchSize(2000))
 	if err != nil {
-		return fmt.Errorf("store: recount: %w", err)
+		return mapErr("recount", err)
+	}
+	batches := make(chan []voteRef, 4)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		defer cur.Close(ctx)
+		batch := make([]voteRef, 0, 2000)
+		for cur.Next(ctx) {
+			raw := cur.Current
+			batch = append(batch, voteRef{ID: raw.Lookup("_id").StringValue(), Category: int(raw.Lookup("category").AsInt64()),
+				NominationID: raw.Lookup("nomination_id").StringValue(), VoterID: raw.Lookup("voter_id").StringValue()})
+			if len(batch) == cap(batch) || cur.RemainingBatchLength() == 0 {
+				select {
+				case batches <- batch:
+				case <-ctx.Done():
+					readErr <- ctx.Err()
+					return
+				}
+				batch = make([]voteRef, 0, 2000)
+			}
+		}
+		if len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+			}
+		}
+		readErr <- cur.Err()
+	}()
+	for batch := range batches {
+		for _, v := range batch {
+			if err := fn(v); err != nil {
+				cancel()
+				for range batches {
+				}
+				return err
+			}
+		}
+	}
+	if err := <-readErr; err != nil {
+		return mapErr("recount", err)
 	}
 	return nil
 }
