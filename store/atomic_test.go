@@ -120,3 +120,46 @@ func TestUpdateAssignment_ConcurrentChangesAllLand(t *testing.T) {
 		t.Fatalf("scores %v at version %d, want %d scores at version %d", got.Scores, got.Version, n, as[0].Version+n)
 	}
 }
+
+// Readers racing an admin's disabling: once the write has returned, no read
+// answers the account as it was, however the reads and the write overlap
+// (the embedded store caches accounts).
+func TestUserByID_ConcurrentReadsNeverKeepAnOverwrittenAccount(t *testing.T) {
+	s := storetest.Store(t)
+	ctx := context.Background()
+	for round := range 10 {
+		u, err := s.CreateUser(ctx, models.User{Email: fmt.Sprintf("member%d@example.org", round), Name: "Member",
+			CreatedAt: time.Now()}, "hash")
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop := make(chan struct{})
+		var readers sync.WaitGroup
+		for range 4 {
+			readers.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if _, err := s.UserByID(ctx, u.ID); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		disabled := true
+		if _, _, err := s.UpdateAccess(ctx, u.ID, 0, store.AccessPatch{Disabled: &disabled}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for range 20 {
+			if got, err := s.UserByID(ctx, u.ID); err != nil || !got.Disabled {
+				t.Fatalf("round %d: read after the disabling: disabled=%v, %v", round, got.Disabled, err)
+			}
+		}
+		close(stop)
+		readers.Wait()
+	}
+}

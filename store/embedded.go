@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -29,6 +30,24 @@ type Embedded struct {
 	// locks make the read-modify-writes of every Store on this server
 	// atomic (see docLocks).
 	locks docLocks
+	// accounts caches accounts by database (see userCache).
+	accountsMu sync.Mutex
+	accounts   map[string]*userCache
+}
+
+// users returns the account cache of the database name on this server.
+func (e *Embedded) users(name string) *userCache {
+	e.accountsMu.Lock()
+	defer e.accountsMu.Unlock()
+	if e.accounts == nil {
+		e.accounts = map[string]*userCache{}
+	}
+	c := e.accounts[name]
+	if c == nil {
+		c = &userCache{}
+		e.accounts[name] = c
+	}
+	return c
 }
 
 // socketName is the embedded server's Unix socket within its directory; the

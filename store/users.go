@@ -85,6 +85,7 @@ func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash stri
 	_, err = s.db.Collection(colLoginKeys).InsertOne(ctx, loginKeyDoc{Email: models.NormalizeEmail(u.Email), UserID: u.ID})
 	if err != nil {
 		_, _ = s.db.Collection(colUsers).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: u.ID}})
+		s.accountWritten(u.ID)
 		if isDuplicateKey(err) {
 			return models.User{}, fmt.Errorf("store: create user: %w",
 				models.WithDetail(models.ErrConflict, "an account with this email already exists"))
@@ -165,11 +166,40 @@ func (s *Store) UserCredentials(ctx context.Context, email string) (models.User,
 }
 
 func (s *Store) userWithHash(ctx context.Context, id string) (models.User, string, error) {
+	cache := s.users()
+	if cache != nil {
+		if u, ok := cache.get(id); ok {
+			return u.user, u.hash, nil
+		}
+	}
+	var writes uint64
+	if cache != nil {
+		writes = cache.begin()
+	}
 	var d userDoc
 	if err := s.db.Collection(colUsers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
 		return models.User{}, "", mapErr("find user", err)
 	}
+	if cache != nil {
+		cache.put(id, writes, cachedUser{user: d.user(), hash: d.PasswordHash})
+	}
 	return d.user(), d.PasswordHash, nil
+}
+
+// users is the account cache of the embedded database, or nil on MongoDB.
+func (s *Store) users() *userCache {
+	if s.embedded == nil {
+		return nil
+	}
+	return s.embedded.users(s.db.Name())
+}
+
+// accountWritten tells the account cache that the account with id is being
+// written; call it before and after the write.
+func (s *Store) accountWritten(id string) {
+	if c := s.users(); c != nil {
+		c.written(id)
+	}
 }
 
 // ProfilePatch holds the profile fields a user may change; nil leaves a
@@ -241,6 +271,8 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 		roles []models.Role
 	)
 	err = s.serialize(colUsers, id, func() error {
+		s.accountWritten(id)
+		defer s.accountWritten(id)
 		filter, err := s.userFilter(ctx, "update access", id, version)
 		if err != nil {
 			return err
@@ -294,6 +326,8 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 func (s *Store) updateUser(ctx context.Context, op, id string, version int, update bson.D) (models.User, error) {
 	var d userDoc
 	err := s.serialize(colUsers, id, func() error {
+		s.accountWritten(id)
+		defer s.accountWritten(id)
 		filter, err := s.userFilter(ctx, op, id, version)
 		if err != nil {
 			return err
