@@ -76,10 +76,8 @@ func (s *Store) NewVoteBatcher(o VoteBatcherOptions) *VoteBatcher {
 	}
 	b := &VoteBatcher{st: s, log: o.Logger, maxBatch: o.MaxBatch, accepted: o.Accepted,
 		queue: make(chan *castRequest, 4*o.MaxBatch), done: make(chan struct{}),
-		pending: map[int]map[nomineeRef]int64{}, started: map[int]bool{},
-		stop: make(chan struct{}), flushed: make(chan struct{})}
-	go b.work()
-	go b.countLoop(o.CountEvery)
+		pending: map[int]map[nomineeRef]int64{}, started: map[int]bool{}}
+	go b.work(o.CountEvery)
 	return b
 }
 
@@ -106,24 +104,36 @@ func (b *VoteBatcher) Cast(ctx context.Context, v models.Vote) error {
 }
 
 // work stores the queued votes batch by batch until the queue is closed
-// and empty.
-func (b *VoteBatcher) work() {
+// and empty, and writes the live counters every countEvery between two
+// batches: all of the vote path's writes go one after the other from here,
+// so they never wait on each other for the database file's lock.
+func (b *VoteBatcher) work(countEvery time.Duration) {
 	defer close(b.done)
-	for first := range b.queue {
-		batch := []*castRequest{first}
-	gather:
-		for len(batch) < b.maxBatch {
-			select {
-			case r, ok := <-b.queue:
-				if !ok {
+	tick := time.NewTicker(countEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case first, ok := <-b.queue:
+			if !ok {
+				return
+			}
+			batch := []*castRequest{first}
+		gather:
+			for len(batch) < b.maxBatch {
+				select {
+				case r, ok := <-b.queue:
+					if !ok {
+						break gather
+					}
+					batch = append(batch, r)
+				default:
 					break gather
 				}
-				batch = append(batch, r)
-			default:
-				break gather
 			}
+			b.store(batch)
+		case <-tick.C:
+			b.FlushCounts(context.Background())
 		}
-		b.store(batch)
 	}
 }
 
@@ -174,20 +184,6 @@ func (b *VoteBatcher) count(ctx context.Context, stored []models.Vote) {
 	}
 }
 
-func (b *VoteBatcher) countLoop(every time.Duration) {
-	defer close(b.flushed)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-t.C:
-			b.FlushCounts(context.Background())
-		case <-b.stop:
-			return
-		}
-	}
-}
-
 // FlushCounts writes the pending live-counter increments now, one $inc per
 // nominee. The admin tally calls it first, so this process's votes are on
 // the counters it reads. Increments that fail stay pending for the next
@@ -224,15 +220,12 @@ func (b *VoteBatcher) Close(ctx context.Context) error {
 	if !b.closed {
 		b.closed = true
 		close(b.queue)
-		close(b.stop)
 	}
 	b.mu.Unlock()
-	for _, ch := range []chan struct{}{b.done, b.flushed} {
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	select {
+	case <-b.done:
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 	b.FlushCounts(ctx)
 	return nil
