@@ -52,24 +52,23 @@ func TestModerate_OneClockReadingForStoredTimePublicationAndAudit(t *testing.T) 
 	}
 }
 
-// assignable returns a submitted nomination of the fixture's contest and
-// moves the clock into the review window.
-func (f *fixture) assignable(t *testing.T) models.Nomination {
+// inReview returns a fixture on a fixed clock with a submitted nomination
+// of its contest, the clock moved into the review window.
+func inReview(t *testing.T) (*fixture, models.Nomination) {
 	t.Helper()
-	f.clock.Set(subOpens.Add(time.Hour))
+	fixed := models.NewFixedClock(subOpens.Add(time.Hour))
+	f := newFixture(t, fixed, fixed)
 	n, err := f.svc.Nominate(context.Background(), f.user, 2027, nomination(f.publishedProject(t, f.user)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.clock.Set(reviewOpens.Add(time.Hour))
-	return n
+	fixed.Set(reviewOpens.Add(time.Hour))
+	return f, n
 }
 
 func TestSaveReview_RefusedAtTheDeadline(t *testing.T) {
-	fixed := models.NewFixedClock(subOpens)
-	f := newFixture(t, fixed, fixed)
+	f, n := inReview(t)
 	ctx := context.Background()
-	n := f.assignable(t)
 	reviewer := f.createUser(t, "reviewer@example.org", models.RoleReviewer)
 	a, err := f.svc.AssignReviewer(ctx, f.admin, n.ID, reviewer.ID)
 	if err != nil {
@@ -78,22 +77,20 @@ func TestSaveReview_RefusedAtTheDeadline(t *testing.T) {
 	if _, err := f.svc.SaveReview(ctx, f.user, a.ID, app.Review{Comment: "mine"}); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("another user's review: %v, want not found", err)
 	}
-	fixed.Set(reviewCloses.Add(-time.Millisecond))
+	f.clock.Set(reviewCloses.Add(-time.Millisecond))
 	saved, err := f.svc.SaveReview(ctx, reviewer, a.ID, app.Review{Comment: "  a draft  "})
 	if err != nil || saved.Comment != "a draft" || !saved.UpdatedAt.Equal(reviewCloses.Add(-time.Millisecond)) {
 		t.Fatalf("draft in the window's last instant: %v, %+v", err, saved)
 	}
-	fixed.Set(reviewCloses)
+	f.clock.Set(reviewCloses)
 	if _, err := f.svc.SaveReview(ctx, reviewer, a.ID, app.Review{Comment: "late"}); !errors.Is(err, models.ErrPhaseClosed) {
 		t.Fatalf("review at the deadline: %v, want phase closed", err)
 	}
 }
 
 func TestAutoAssign_ReportsAssignmentsAndLoadsAndAddsNothingTwice(t *testing.T) {
-	fixed := models.NewFixedClock(subOpens)
-	f := newFixture(t, fixed, fixed)
+	f, n := inReview(t)
 	ctx := context.Background()
-	n := f.assignable(t)
 	r1 := f.createUser(t, "r1@example.org", models.RoleReviewer)
 	r2 := f.createUser(t, "r2@example.org", models.RoleReviewer)
 	if _, err := f.svc.AutoAssign(ctx, f.user, 2027, app.AutoAssignment{}); !errors.Is(err, models.ErrForbidden) {
@@ -110,7 +107,7 @@ func TestAutoAssign_ReportsAssignmentsAndLoadsAndAddsNothingTwice(t *testing.T) 
 	if err != nil || len(again.Assigned) != 0 || again.Loads[r1.ID]+again.Loads[r2.ID] != 1 {
 		t.Fatalf("second run: %v, %+v", err, again)
 	}
-	fixed.Set(reviewCloses)
+	f.clock.Set(reviewCloses)
 	if _, err := f.svc.AutoAssign(ctx, f.admin, 2027, app.AutoAssignment{}); !errors.Is(err, models.ErrPhaseClosed) {
 		t.Fatalf("after the review window: %v, want phase closed", err)
 	}
