@@ -7,15 +7,10 @@ import (
 	"github.com/wsis-platform/wsis/models"
 )
 
-// Record appends an audit entry of actor's action at the server's time, with
-// the client's IP from ctx's Origin. The change it records has happened, so
-// a failure to write the entry is logged loudly rather than returned. Any
-// caller may record; it returns nothing.
-func (s *Service) Record(ctx context.Context, actor models.User, action, targetType, targetID string, before, after map[string]any) {
-	s.record(ctx, s.clock.Now(), actor, action, targetType, targetID, before, after)
-}
-
-// record is Record at now, the time the use case read once.
+// record appends an audit entry of actor's action at now, the time the use
+// case read once, with the client's IP from ctx's Origin. The change it
+// records has happened, so a failure to write the entry is logged loudly
+// rather than returned.
 func (s *Service) record(ctx context.Context, now time.Time, actor models.User, action, targetType, targetID string, before, after map[string]any) {
 	o := s.origin(ctx)
 	err := s.store.Audit(ctx, models.AuditEntry{Time: now, ActorID: actor.ID, Action: action,

@@ -98,13 +98,9 @@ func (s *Service) PublishChampions(ctx context.Context, actor models.User, year 
 		"added": o.Add, "removed": o.Remove, "reason": o.Reason})
 	for _, n := range changed {
 		if n.State == models.NominationChampion {
-			s.mailNominator(ctx, n, fmt.Sprintf("Your nomination is a champion of the WSIS Prizes %d", year),
-				fmt.Sprintf("\"%s\" is one of the champions of category %d, chosen by the public's votes. The Expert Group now selects the winners.",
-					n.ProjectTitle, n.Category))
+			s.mailNominator(ctx, n, MailChampionChosen, MailData{})
 		} else {
-			s.mailNominator(ctx, n, fmt.Sprintf("The champions of the WSIS Prizes %d have changed", year),
-				fmt.Sprintf("After a recount, \"%s\" is no longer among the champions of category %d; it remains a nominee.",
-					n.ProjectTitle, n.Category))
+			s.mailNominator(ctx, n, MailChampionDropped, MailData{})
 		}
 	}
 	return counts, nil

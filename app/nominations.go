@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/wsis-platform/wsis/models"
@@ -56,10 +55,8 @@ func (s *Service) Nominate(ctx context.Context, actor models.User, year int, req
 		}
 		return models.Nomination{}, err
 	}
-	s.mailNominator(ctx, n, fmt.Sprintf("Your nomination for the WSIS Prizes %d is received", year),
-		fmt.Sprintf("Your nomination of \"%s\" in category %d (%s) is received. You can edit or withdraw it until the "+
-			"submission window closes at %s (UTC).", n.ProjectTitle, n.Category, models.ActionLines[n.Category-1].Name,
-			contest.Schedule.Submission.ClosesAt.Format("2006-01-02 15:04")))
+	s.mailNominator(ctx, n, MailNominationReceived, MailData{ActionLine: models.ActionLines[n.Category-1].Name,
+		ClosesAt: contest.Schedule.Submission.ClosesAt})
 	return n, nil
 }
 
@@ -163,8 +160,7 @@ func (s *Service) WithdrawNomination(ctx context.Context, actor models.User, id 
 		return err
 	}
 	if n.NominatorID != actor.ID {
-		s.mailNominator(ctx, n, fmt.Sprintf("Your nomination for the WSIS Prizes %d was withdrawn", n.Contest),
-			fmt.Sprintf("The owner of \"%s\" withdrew your nomination of it in category %d.", n.ProjectTitle, n.Category))
+		s.mailNominator(ctx, n, MailNominationWithdrawn, MailData{})
 	}
 	return nil
 }
@@ -207,23 +203,15 @@ func (s *Service) ScreenOut(ctx context.Context, actor models.User, id string, v
 	}
 	s.record(ctx, now, actor, "nomination.ineligible", "nomination", n.ID, map[string]any{"state": models.NominationSubmitted},
 		map[string]any{"state": n.State, "reason": n.IneligibleReason, "slots_released": n.SlotsReleased})
-	s.mailNominator(ctx, n, fmt.Sprintf("Your nomination for the WSIS Prizes %d was screened out", n.Contest),
-		fmt.Sprintf("Your nomination of \"%s\" in category %d does not meet the contest's rules:\n\n%s", n.ProjectTitle,
-			n.Category, n.IneligibleReason))
+	s.mailNominator(ctx, n, MailNominationScreenedOut, MailData{})
 	return n, nil
 }
 
-// mailNominator queues a mail to n's nominator; a failure is logged, as the
-// change it tells of has happened.
-func (s *Service) mailNominator(ctx context.Context, n models.Nomination, subject, text string) {
-	nominator, err := s.store.UserByID(ctx, n.NominatorID)
-	if err == nil {
-		_, err = s.mailer.Send(ctx, models.Mail{To: nominator.Email, Kind: models.MailNomination, Subject: subject,
-			Body: fmt.Sprintf("Hello %s,\n\n%s\n\n%s/nominations/%s\n", nominator.Name, text, s.publicURL, n.ID)})
-	}
-	if err != nil {
-		s.origin(ctx).Logger.ErrorContext(ctx, "nomination mail not queued", "err", err, "nomination", n.ID)
-	}
+// mailNominator sends n's nominator the mail key with data about n; a
+// failure is logged, as the change it tells of has happened.
+func (s *Service) mailNominator(ctx context.Context, n models.Nomination, key MailKey, data MailData) {
+	data.Year, data.Nomination = n.Contest, n
+	s.mailUser(ctx, n.NominatorID, models.MailNomination, key, data, "nomination", n.ID)
 }
 
 // Nomination returns the nomination with id as actor may read it: whole

@@ -97,11 +97,9 @@ func (s *Service) PublishResults(ctx context.Context, actor models.User, year in
 		"added": o.Add, "removed": o.Remove, "reason": o.Reason})
 	for _, n := range champions {
 		if won[n.ID] {
-			s.mailNominator(ctx, n, fmt.Sprintf("Your nomination won the WSIS Prizes %d", year),
-				fmt.Sprintf("\"%s\" is a winner of category %d of the WSIS Prizes %d. Congratulations!", n.ProjectTitle, n.Category, year))
+			s.mailNominator(ctx, n, MailResultsWinner, MailData{})
 		} else {
-			s.mailNominator(ctx, n, fmt.Sprintf("The results of the WSIS Prizes %d are published", year),
-				fmt.Sprintf("The winners of category %d are chosen; \"%s\" remains one of its champions.", n.Category, n.ProjectTitle))
+			s.mailNominator(ctx, n, MailResultsChampion, MailData{})
 		}
 	}
 	return res, nil

@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -244,15 +242,11 @@ func (d *receiptDigest) send(ctx context.Context, now time.Time) {
 	d.pending = map[string]*pendingReceipts{}
 	d.mu.Unlock()
 	for _, p := range pending {
-		var b strings.Builder
-		fmt.Fprintf(&b, "Hello %s,\n\nThank you for voting in the WSIS Prizes. Your votes and their receipts:\n\n", p.name)
-		for _, v := range p.votes {
-			fmt.Fprintf(&b, "- category %d, nominee %s, cast %s\n  vote %s\n  receipt %s\n", v.Category, v.NominationID,
-				v.CastAt.Format(time.RFC3339), v.ID, v.Receipt)
+		subject, body, err := RenderMail(MailVoteReceipts, MailData{Name: p.name, URL: d.publicURL, Votes: p.votes})
+		if err == nil {
+			_, err = d.mailer.Send(ctx, models.Mail{To: p.to, Kind: models.MailVoteReceipt, CreatedAt: now, Subject: subject, Body: body})
 		}
-		fmt.Fprintf(&b, "\nYour votes are final. You can see them at any time at %s/me/votes\n", d.publicURL)
-		if _, err := d.mailer.Send(ctx, models.Mail{To: p.to, Kind: models.MailVoteReceipt, CreatedAt: now,
-			Subject: fmt.Sprintf("Your WSIS Prizes votes (%d)", len(p.votes)), Body: b.String()}); err != nil {
+		if err != nil {
 			d.log.Error("vote receipt mail not queued", "err", err, "votes", len(p.votes))
 		}
 	}

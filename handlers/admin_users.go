@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -47,7 +46,8 @@ type patchUserRequest struct {
 // patchUser grants or withdraws roles and disables or enables an account;
 // admins only. Disabling ends the account's sessions at once. Each change is
 // audited with its old and new value. An admin cannot disable themselves or
-// withdraw their own admin role, so the platform always keeps one.
+// withdraw their own admin role, so the platform always keeps one
+// (app.Service.ChangeAccess).
 func (s *server) patchUser(c *gin.Context) {
 	version, ok := ifMatch(c)
 	if !ok {
@@ -57,28 +57,11 @@ func (s *server) patchUser(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	admin, id := currentUser(c), c.Param("id")
-	if id == admin.ID && ((req.Disabled != nil && *req.Disabled) ||
-		(req.Roles != nil && !slices.Contains(*req.Roles, models.RoleAdmin))) {
-		respondError(c, models.WithDetail(models.ErrConflict, "you cannot disable yourself or withdraw your own admin role"))
-		return
-	}
-	ctx := c.Request.Context()
-	now := s.clock.Now()
-	before, after, err := s.store.UpdateAccess(ctx, id, version, store.AccessPatch{Roles: req.Roles, Disabled: req.Disabled}, now)
+	user, err := s.app.ChangeAccess(useCase(c), currentUser(c), c.Param("id"), version,
+		store.AccessPatch{Roles: req.Roles, Disabled: req.Disabled})
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	if req.Roles != nil && !slices.Equal(before.Roles, after.Roles) {
-		s.record(c, "user.roles", "user", id, map[string]any{"roles": before.Roles}, map[string]any{"roles": after.Roles})
-	}
-	if req.Disabled != nil && before.Disabled != after.Disabled {
-		action := "user.enable"
-		if after.Disabled {
-			action = "user.disable"
-		}
-		s.record(c, action, "user", id, map[string]any{"disabled": before.Disabled}, map[string]any{"disabled": after.Disabled})
-	}
-	s.answerProfile(c, after)
+	answerProfile(c, user)
 }

@@ -10,13 +10,6 @@ import (
 	"github.com/wsis-platform/wsis/store"
 )
 
-// record appends an audit entry of the signed-in user's action, with the
-// server's time and the client's IP; a failure to write it is logged, not
-// answered (app.Service.Record).
-func (s *server) record(c *gin.Context, action, targetType, targetID string, before, after map[string]any) {
-	s.app.Record(useCase(c), currentUser(c), action, targetType, targetID, before, after)
-}
-
 // listAudit answers the audit log, newest first, filtered by actor, action,
 // target and time (`from` inclusive, `to` exclusive, RFC 3339); admins only.
 func (s *server) listAudit(c *gin.Context) {

@@ -69,20 +69,26 @@ type tokenRequest struct {
 
 var errBadLink = models.Invalid("token", "is invalid, expired or already used; ask for a new link")
 
+// useLink consumes the emailed one-use token of kind at now; a token that
+// is unknown, used or expired is errBadLink.
+func (s *server) useLink(ctx context.Context, kind, token string, now time.Time) (models.ActionToken, error) {
+	t, err := s.store.UseActionToken(ctx, kind, auth.HashToken(token), now)
+	if errors.Is(err, models.ErrNotFound) || errors.Is(err, models.ErrConflict) {
+		return models.ActionToken{}, errBadLink
+	}
+	return t, err
+}
+
 // verifyEmail consumes an emailed verification token. Anyone may call it.
 func (s *server) verifyEmail(c *gin.Context) {
 	var req tokenRequest
 	if !bindJSON(c, &req) {
 		return
 	}
-	ctx := c.Request.Context()
-	t, err := s.store.UseActionToken(ctx, models.ActionVerifyEmail, auth.HashToken(req.Token), s.clock.Now())
-	if errors.Is(err, models.ErrNotFound) || errors.Is(err, models.ErrConflict) {
-		respondError(c, errBadLink)
-		return
-	}
+	ctx, now := c.Request.Context(), s.clock.Now()
+	t, err := s.useLink(ctx, models.ActionVerifyEmail, req.Token, now)
 	if err == nil {
-		err = s.store.MarkEmailVerified(ctx, t.UserID, s.clock.Now())
+		err = s.store.MarkEmailVerified(ctx, t.UserID, now)
 	}
 	if err != nil {
 		respondError(c, err)
@@ -310,21 +316,17 @@ func (s *server) resetPassword(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	ctx := c.Request.Context()
-	t, err := s.store.UseActionToken(ctx, models.ActionResetPassword, auth.HashToken(req.Token), s.clock.Now())
-	if errors.Is(err, models.ErrNotFound) || errors.Is(err, models.ErrConflict) {
-		respondError(c, errBadLink)
-		return
-	}
+	ctx, now := c.Request.Context(), s.clock.Now()
+	t, err := s.useLink(ctx, models.ActionResetPassword, req.Token, now)
 	var hash string
 	if err == nil {
 		hash, err = s.hasher.Hash(ctx, req.Password)
 	}
 	if err == nil {
-		_, err = s.store.SetPassword(ctx, t.UserID, hash, s.clock.Now())
+		_, err = s.store.SetPassword(ctx, t.UserID, hash, now)
 	}
 	if err == nil {
-		err = s.store.MarkEmailVerified(ctx, t.UserID, s.clock.Now())
+		err = s.store.MarkEmailVerified(ctx, t.UserID, now)
 	}
 	if err != nil {
 		respondError(c, err)

@@ -2,10 +2,10 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"time"
 
+	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/models"
 )
@@ -32,13 +32,9 @@ func (s *server) sendDecoyLink(ctx context.Context, email, kind, page string) er
 func (s *server) mailLink(ctx context.Context, user models.User, kind, page string, decoy bool) error {
 	raw := auth.NewOpaqueToken()
 	now := s.clock.Now()
-	ttl, subject, text := verifyEmailTTL, "Verify your email for WSIS Stocktaking & Prizes",
-		"Welcome, %s.\n\nTo verify your email address, open this link within 72 hours:\n\n%s\n\n"+
-			"If you did not register, ignore this message.\n"
+	ttl, key := verifyEmailTTL, app.MailVerifyEmail
 	if kind == models.ActionResetPassword {
-		ttl, subject, text = resetPasswordTTL, "Reset your WSIS Stocktaking & Prizes password",
-			"Hello %s,\n\nTo choose a new password, open this link within an hour:\n\n%s\n\n"+
-				"If you did not ask for this, ignore this message: your password stays as it is.\n"
+		ttl, key = resetPasswordTTL, app.MailResetPassword
 	}
 	insert, mailKind := s.store.InsertActionToken, kind
 	if decoy {
@@ -48,8 +44,10 @@ func (s *server) mailLink(ctx context.Context, user models.User, kind, page stri
 		ExpiresAt: now.Add(ttl)}); err != nil {
 		return err
 	}
-	link := s.publicURL + "/" + page + "?token=" + url.QueryEscape(raw)
-	_, err := s.mailer.Send(ctx, models.Mail{To: user.Email, Subject: subject, Kind: mailKind,
-		Body: fmt.Sprintf(text, user.Name, link)})
+	subject, body, err := app.RenderMail(key, app.MailData{Name: user.Name,
+		Link: s.publicURL + "/" + page + "?token=" + url.QueryEscape(raw)})
+	if err == nil {
+		_, err = s.mailer.Send(ctx, models.Mail{To: user.Email, Subject: subject, Kind: mailKind, Body: body})
+	}
 	return err
 }

@@ -13,7 +13,12 @@ import (
 // getMe answers the signed-in user's profile, with whether the email is
 // verified. The password hash never leaves the store.
 func (s *server) getMe(c *gin.Context) {
-	s.answerProfile(c, currentUser(c))
+	user, err := s.app.Profile(useCase(c), currentUser(c))
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	answerProfile(c, user)
 }
 
 type patchMeRequest struct {
@@ -35,7 +40,7 @@ func (r *patchMeRequest) normalize() {
 
 // patchMe changes the fields of the user's profile that a user may change;
 // email, roles and state are not among them. With If-Match the profile must
-// still be at that version (412 otherwise).
+// still be at that version (412 otherwise; app.Service.EditProfile).
 func (s *server) patchMe(c *gin.Context) {
 	version, ok := ifMatch(c)
 	if !ok {
@@ -45,23 +50,18 @@ func (s *server) patchMe(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	user, err := s.store.UpdateProfile(c.Request.Context(), currentUser(c).ID, version, store.ProfilePatch{
+	user, err := s.app.EditProfile(useCase(c), currentUser(c), version, store.ProfilePatch{
 		Name: req.Name, Organization: req.Organization, StakeholderType: req.StakeholderType, Country: req.Country,
-	}, s.clock.Now())
+	})
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	s.answerProfile(c, user)
+	answerProfile(c, user)
 }
 
-func (s *server) answerProfile(c *gin.Context, user models.User) {
-	verified, err := s.store.EmailVerified(c.Request.Context(), user.ID)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
-	user.EmailVerified = verified
+// answerProfile answers a user's profile with its version as the ETag.
+func answerProfile(c *gin.Context, user models.User) {
 	c.Header("ETag", etag(user.Version))
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, user)

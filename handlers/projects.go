@@ -65,15 +65,14 @@ func requestOf(c models.ProjectContent) projectRequest {
 		Website: c.Website, Partners: c.Partners, ContactEmail: c.ContactEmail}
 }
 
-// createProject records a new project as the signed-in user's draft.
+// createProject records a new project as the signed-in user's draft
+// (app.Service.CreateProject).
 func (s *server) createProject(c *gin.Context) {
 	var req projectRequest
 	if !bindJSON(c, &req) {
 		return
 	}
-	now := s.clock.Now()
-	p, err := s.store.CreateProject(c.Request.Context(), models.Project{ProjectContent: req.content(),
-		State: models.ProjectDraft, OwnerID: currentUser(c).ID, CreatedAt: now, UpdatedAt: now})
+	p, err := s.app.CreateProject(useCase(c), currentUser(c), req.content())
 	if err != nil {
 		respondError(c, err)
 		return
@@ -84,34 +83,30 @@ func (s *server) createProject(c *gin.Context) {
 
 // getProject answers a project: the whole entry to its owner and to admins,
 // the published version to anyone else, and 404 when the caller may not see
-// it.
+// it (app.Service.Project).
 func (s *server) getProject(c *gin.Context) {
-	p, err := s.store.Project(c.Request.Context(), c.Param("id"))
-	if err != nil {
+	user, _ := optionalUser(c)
+	p, whole, err := s.app.Project(useCase(c), user, c.Param("id"))
+	switch {
+	case err != nil:
 		respondError(c, err)
-		return
-	}
-	if user, ok := optionalUser(c); ok && (user.ID == p.OwnerID || user.HasRole(models.RoleAdmin)) {
+	case whole:
 		answerProject(c, http.StatusOK, p)
-		return
+	default:
+		c.JSON(http.StatusOK, p.Public())
 	}
-	if !p.IsPublic() {
-		respondError(c, models.ErrNotFound)
-		return
-	}
-	c.JSON(http.StatusOK, p.Public())
 }
 
 // patchProject changes the owner's working copy: the fields sent replace
 // those stored, and the whole content must then be valid. Another user's
-// project is 404; a stale If-Match is 412.
+// project is 404; a stale If-Match is 412 (app.Service.EditProject).
 func (s *server) patchProject(c *gin.Context) {
 	version, ok := ifMatch(c)
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	current, err := s.store.OwnedProject(ctx, c.Param("id"), currentUser(c).ID)
+	ctx, user := useCase(c), currentUser(c)
+	current, err := s.app.OwnedProject(ctx, user, c.Param("id"))
 	if err != nil {
 		respondError(c, err)
 		return
@@ -120,16 +115,7 @@ func (s *server) patchProject(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	if version == 0 {
-		version = current.Version
-	}
-	p, err := s.store.UpdateProject(ctx, current.ID, current.OwnerID, version, s.clock.Now(), func(p *models.Project) error {
-		if err := p.CanEdit(); err != nil {
-			return err
-		}
-		p.ProjectContent = req.content()
-		return nil
-	})
+	p, err := s.app.EditProject(ctx, user, current, version, req.content())
 	if err != nil {
 		respondError(c, err)
 		return
@@ -137,35 +123,28 @@ func (s *server) patchProject(c *gin.Context) {
 	answerProject(c, http.StatusOK, p)
 }
 
-// deleteProject deletes the owner's project that was never published.
+// deleteProject deletes the owner's project that was never published
+// (app.Service.DeleteProject).
 func (s *server) deleteProject(c *gin.Context) {
 	version, ok := ifMatch(c)
 	if !ok {
 		return
 	}
-	err := s.store.DeleteProject(c.Request.Context(), c.Param("id"), currentUser(c).ID, version, s.clock.Now(),
-		func(p *models.Project) error { return p.CanDelete() })
-	if err != nil {
+	if err := s.app.DeleteProject(useCase(c), currentUser(c), c.Param("id"), version); err != nil {
 		respondError(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
 }
 
-// submitProject sends the owner's working copy to the moderators.
+// submitProject sends the owner's working copy to the moderators
+// (app.Service.SubmitProject).
 func (s *server) submitProject(c *gin.Context) {
 	version, ok := ifMatch(c)
 	if !ok {
 		return
 	}
-	p, err := s.store.UpdateProject(c.Request.Context(), c.Param("id"), currentUser(c).ID, version, s.clock.Now(),
-		func(p *models.Project) error {
-			if err := p.CanSubmit(); err != nil {
-				return err
-			}
-			p.State = models.ProjectSubmitted
-			return nil
-		})
+	p, err := s.app.SubmitProject(useCase(c), currentUser(c), c.Param("id"), version)
 	if err != nil {
 		respondError(c, err)
 		return

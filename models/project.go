@@ -254,3 +254,70 @@ func (p Project) Line() ProjectSummary {
 	return ProjectSummary{ID: p.ID, Title: p.Title, Organization: p.Organization, State: p.State, OwnerID: p.OwnerID,
 		IsPublished: p.Published != nil, Note: p.Note, UpdatedAt: p.UpdatedAt, Version: p.Version}
 }
+
+// Submit sends the working copy to the moderators, when CanSubmit allows.
+func (p *Project) Submit() error {
+	if err := p.CanSubmit(); err != nil {
+		return err
+	}
+	p.State = ProjectSubmitted
+	return nil
+}
+
+// ModerationStep is an admin's decision on a submitted project.
+type ModerationStep string
+
+// The moderation steps: publish makes the working copy the public version;
+// return sends it back to its owner for changes; reject refuses it.
+const (
+	ModeratePublish ModerationStep = "publish"
+	ModerateReturn  ModerationStep = "return"
+	ModerateReject  ModerationStep = "reject"
+)
+
+// Decision is the state step leads to.
+func (step ModerationStep) Decision() ProjectState {
+	switch step {
+	case ModeratePublish:
+		return ProjectPublished
+	case ModerateReturn:
+		return ProjectReturned
+	}
+	return ProjectRejected
+}
+
+// CheckNote returns a ValidationError when step needs a note for the owner
+// (returning and rejecting do) and note is empty.
+func (step ModerationStep) CheckNote(note string) error {
+	if step != ModeratePublish && note == "" {
+		return Invalid("note", "is required: tell the owner why")
+	}
+	return nil
+}
+
+// Moderate applies step with note, the moderators' words to the owner, at
+// now, when CanModerate allows: returning and rejecting need a note.
+// Publishing makes the working copy the public version (first published at
+// now); a rejected edit of a published entry falls back to the published
+// version, which stays public and editable. Returns a ValidationError for a
+// missing note and ErrConflict for a project not submitted.
+func (p *Project) Moderate(step ModerationStep, note string, now time.Time) error {
+	if err := step.CheckNote(note); err != nil {
+		return err
+	}
+	if err := p.CanModerate(); err != nil {
+		return err
+	}
+	p.State, p.Note = step.Decision(), note
+	if p.State == ProjectRejected && p.Published != nil {
+		p.ProjectContent, p.State = *p.Published, ProjectPublished
+	}
+	if step == ModeratePublish {
+		published := p.ProjectContent
+		p.Published = &published
+		if p.PublishedAt == nil {
+			p.PublishedAt = &now
+		}
+	}
+	return nil
+}

@@ -102,3 +102,39 @@ func CheckScores(scores map[string]int, criteria []Criterion, complete bool) err
 	}
 	return nil
 }
+
+// ReviewedStates are the nomination states that reviewers judge.
+var ReviewedStates = []NominationState{NominationSubmitted}
+
+// InReview reports whether reviewers judge n: whether its state is one of
+// ReviewedStates.
+func (n Nomination) InReview() bool {
+	for _, s := range ReviewedStates {
+		if n.State == s {
+			return true
+		}
+	}
+	return false
+}
+
+// SaveReview stores the reviewer's scores and comment at now: a draft, or,
+// with submit, a submitted review, which stays editable (by submitting its
+// changes) until the deadline; its first submission time stays. Returns
+// ErrConflict for a draft of a review already submitted. The scores are
+// checked against the contest's criteria by CheckScores, not here.
+func (a *Assignment) SaveReview(scores map[string]int, comment string, submit bool, now time.Time) error {
+	if a.State == ReviewSubmitted && !submit {
+		return WithDetail(ErrConflict, "the review is submitted; send submit: true with its changes")
+	}
+	a.Scores, a.Comment = scores, strings.TrimSpace(comment)
+	if a.Scores == nil {
+		a.Scores = map[string]int{}
+	}
+	if submit {
+		if a.SubmittedAt == nil {
+			a.SubmittedAt = &now
+		}
+		a.State = ReviewSubmitted
+	}
+	return nil
+}

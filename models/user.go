@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,4 +74,27 @@ func (u User) HasRole(r Role) bool {
 // and lower-cased, so that addresses differing only in case are one account.
 func NormalizeEmail(email string) string {
 	return strings.ToLower(strings.TrimSpace(email))
+}
+
+// ActiveReviewer reports whether u is an active member of the Expert Group:
+// holding the reviewer role on an account that is not disabled.
+func (u User) ActiveReviewer() bool {
+	return u.HasRole(RoleReviewer) && !u.Disabled
+}
+
+// OwnerOrAdmin reports whether u is the signed-in owner ownerID names or an
+// admin: those who see an owned thing whole.
+func (u User) OwnerOrAdmin(ownerID string) bool {
+	return u.ID != "" && (u.ID == ownerID || u.HasRole(RoleAdmin))
+}
+
+// LocksOutSelf reports whether u, an admin, would disable their own account
+// or withdraw their own admin role by setting roles or disabled (nil for
+// no change) on the account id: refused, so that the platform always keeps
+// an admin.
+func (u User) LocksOutSelf(id string, roles *[]Role, disabled *bool) bool {
+	if id != u.ID {
+		return false
+	}
+	return (disabled != nil && *disabled) || (roles != nil && !slices.Contains(*roles, RoleAdmin))
 }
