@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/wsis-platform/wsis/models"
@@ -14,8 +15,26 @@ import (
 func (s *Service) record(ctx context.Context, now time.Time, actor models.User, action, targetType, targetID string, before, after map[string]any) {
 	o := s.origin(ctx)
 	err := s.store.Audit(ctx, models.AuditEntry{Time: now, ActorID: actor.ID, Action: action,
-		TargetType: targetType, TargetID: targetID, Before: before, After: after, ClientIP: o.ClientIP})
+		TargetType: targetType, TargetID: targetID, Before: apiNames(before), After: apiNames(after), ClientIP: o.ClientIP})
 	if err != nil {
 		o.Logger.ErrorContext(ctx, "audit entry lost", "err", err, "action", action, "target", targetID)
 	}
+}
+
+// apiNames gives a change's values the names and forms the API answers them
+// with (their JSON: opens_at, nominees_per_category), so that an audit entry
+// does not show the store's lowercased Go field names (opensat).
+func apiNames(change map[string]any) map[string]any {
+	if change == nil {
+		return nil
+	}
+	b, err := json.Marshal(change)
+	if err != nil {
+		return change
+	}
+	var named map[string]any
+	if err := json.Unmarshal(b, &named); err != nil {
+		return change
+	}
+	return named
 }

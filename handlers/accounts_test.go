@@ -258,9 +258,7 @@ func (s *testServer) loginFrom(t *testing.T, remote, email, password string, hea
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	rec := httptest.NewRecorder()
-	s.engine.ServeHTTP(rec, req)
-	return rec
+	return s.serve(t, req)
 }
 
 const wrongPassword = "wrong password guess"

@@ -23,20 +23,24 @@ import (
 func (s *testServer) concurrently(t *testing.T, n int, req func(i int) *http.Request) []*httptest.ResponseRecorder {
 	t.Helper()
 	recs := make([]*httptest.ResponseRecorder, n)
+	reqs := make([]*http.Request, n)
 	var start, done sync.WaitGroup
 	start.Add(1)
 	for i := range n {
 		done.Add(1)
-		r := req(i)
+		reqs[i] = req(i)
 		go func() {
 			defer done.Done()
 			start.Wait()
 			recs[i] = httptest.NewRecorder()
-			s.engine.ServeHTTP(recs[i], r)
+			s.engine.ServeHTTP(recs[i], reqs[i])
 		}()
 	}
 	start.Done()
 	done.Wait()
+	for i := range n {
+		holdToContract(t, reqs[i], recs[i])
+	}
 	return recs
 }
 
@@ -192,8 +196,7 @@ func (s *testServer) profileEdits(t *testing.T, tok string, stop <-chan struct{}
 					return
 				default:
 				}
-				rec := httptest.NewRecorder()
-				s.engine.ServeHTTP(rec, request(http.MethodPatch, "/api/v1/me", fmt.Sprintf(`{"name":"Tab %d edit %d"}`, w, i), bearer(tok)...))
+				rec := s.serve(t, request(http.MethodPatch, "/api/v1/me", fmt.Sprintf(`{"name":"Tab %d edit %d"}`, w, i), bearer(tok)...))
 				if rec.Code == http.StatusOK {
 					ok.Add(1)
 				}

@@ -150,7 +150,19 @@ func (s *server) answerContest(c *gin.Context, status int, contest models.Contes
 
 // listContests answers every contest, newest first, with its open window.
 func (s *server) listContests(c *gin.Context) {
-	list, err := s.store.Contests(c.Request.Context())
+	limit, after, ok := pageParams(c)
+	if !ok {
+		return
+	}
+	before := 0
+	if after != "" {
+		var err error
+		if before, err = strconv.Atoi(after); err != nil {
+			respondError(c, models.Invalid("cursor", "is not a cursor this list gave"))
+			return
+		}
+	}
+	list, next, err := s.store.ContestsPage(c.Request.Context(), before, limit)
 	if err != nil {
 		respondError(c, err)
 		return
@@ -159,7 +171,11 @@ func (s *server) listContests(c *gin.Context) {
 	for i, contest := range list {
 		items[i] = s.contestView(contest)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	cursor := ""
+	if next > 0 {
+		cursor = encodeCursor(strconv.Itoa(next))
+	}
+	c.JSON(http.StatusOK, page[contestAnswer]{Items: items, NextCursor: cursor})
 }
 
 // getContest answers one contest: schedule, the window open now, settings

@@ -101,6 +101,15 @@ func newServer(t *testing.T, mutate ...func(*handlers.Config)) *testServer {
 	return &testServer{engine: engine, log: logs, store: st, tokens: tokens, hasher: hasher, clock: clock, search: index}
 }
 
+// serve answers req and holds the answer to openapi.yaml.
+func (s *testServer) serve(t testing.TB, req *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	s.engine.ServeHTTP(rec, req)
+	holdToContract(t, req, rec)
+	return rec
+}
+
 // do sends a request and returns the recorded answer.
 func (s *testServer) do(t *testing.T, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {
 	t.Helper()
@@ -111,9 +120,7 @@ func (s *testServer) do(t *testing.T, method, path string, body io.Reader, heade
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	rec := httptest.NewRecorder()
-	s.engine.ServeHTTP(rec, req)
-	return rec
+	return s.serve(t, req)
 }
 
 type problem struct {
@@ -166,9 +173,7 @@ func (s *testServer) doUnsized(t *testing.T, path string, body io.Reader) *httpt
 	req := httptest.NewRequest(http.MethodPost, path, io.NopCloser(body))
 	req.ContentLength = -1
 	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	s.engine.ServeHTTP(rec, req)
-	return rec
+	return s.serve(t, req)
 }
 
 type handlersConfig = handlers.Config

@@ -153,8 +153,7 @@ func TestDecodeJSON_RequiresJSONContentType(t *testing.T) {
 			if ct != "" {
 				req.Header.Set("Content-Type", ct)
 			}
-			rec := httptest.NewRecorder()
-			s.engine.ServeHTTP(rec, req)
+			rec := s.serve(t, req)
 			wantProblem(t, rec, http.StatusUnsupportedMediaType, "unsupported-media-type")
 		})
 	}

@@ -98,6 +98,22 @@ func (s *Store) Contest(ctx context.Context, year int) (models.Contest, error) {
 	return d.contest(), nil
 }
 
+// ContestsPage returns at most limit contests older than beforeYear (all
+// when it is 0), newest first, and the year to continue before (0 on the
+// last page).
+func (s *Store) ContestsPage(ctx context.Context, beforeYear, limit int) ([]models.Contest, int, error) {
+	filter := bson.D{}
+	if beforeYear > 0 {
+		filter = bson.D{{Key: "year", Value: bson.D{{Key: "$lt", Value: beforeYear}}}}
+	}
+	list, err := findAll(ctx, s.db.Collection(colContests), "list contests", filter, contestDoc.contest,
+		options.Find().SetSort(bson.D{{Key: "year", Value: -1}}).SetLimit(int64(limit)+1))
+	if err != nil || len(list) <= limit {
+		return list, 0, err
+	}
+	return list[:limit], list[limit-1].Year, nil
+}
+
 // Contests returns every contest, newest year first.
 func (s *Store) Contests(ctx context.Context) ([]models.Contest, error) {
 	return findAll(ctx, s.db.Collection(colContests), "list contests", bson.D{}, contestDoc.contest,
