@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -103,6 +104,18 @@ func (s *Store) readModifyWrite(coll, id, op string, ifMatch bool, attempt func(
 			}
 		}
 	})
+}
+
+// replaceRead is the write of a read-modify-write: it replaces the document
+// id of coll, read at version read, with doc (filtered by match) and reports
+// whether it still found it there; a failed write's error goes through
+// mapWrite.
+func (s *Store) replaceRead(ctx context.Context, coll, op, id string, read int, doc any, mapWrite func(string, error) error) (bool, error) {
+	res, err := s.db.Collection(coll).ReplaceOne(ctx, s.match(id, read), doc)
+	if err != nil {
+		return false, mapWrite(op, err)
+	}
+	return res.MatchedCount == 1, nil
 }
 
 // checkVersion is the If-Match check of a read-modify-write: with want > 0

@@ -140,11 +140,7 @@ func (s *Store) UpdateContest(ctx context.Context, year, version int, at time.Ti
 			return false, err
 		}
 		after.Version, after.UpdatedAt = before.Version+1, at
-		res, err := s.db.Collection(colContests).ReplaceOne(ctx, s.match(id, before.Version), toContestDoc(after))
-		if err != nil {
-			return false, mapErr(op, err)
-		}
-		return res.MatchedCount == 1, nil
+		return s.replaceRead(ctx, colContests, op, id, before.Version, toContestDoc(after), mapErr)
 	})
 	return before, after, err
 }

@@ -133,14 +133,12 @@ func (s *Store) UpdateNomination(ctx context.Context, id string, version int, at
 			return false, err
 		}
 		n.Version, n.UpdatedAt = read+1, at
-		res, err := s.db.Collection(colNominations).ReplaceOne(ctx, s.match(id, read), toNominationDoc(n))
-		if isDuplicateKey(err) {
-			return false, fmt.Errorf("store: %s: %w", op, s.nominationConflict(ctx, n, err))
-		}
-		if err != nil {
-			return false, mapErr(op, err)
-		}
-		return res.MatchedCount == 1, nil
+		return s.replaceRead(ctx, colNominations, op, id, read, toNominationDoc(n), func(op string, err error) error {
+			if isDuplicateKey(err) {
+				return fmt.Errorf("store: %s: %w", op, s.nominationConflict(ctx, n, err))
+			}
+			return mapErr(op, err)
+		})
 	})
 	if err != nil {
 		return models.Nomination{}, err

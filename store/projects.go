@@ -177,11 +177,7 @@ func (s *Store) UpdateProject(ctx context.Context, id, ownerID string, version i
 			return false, err
 		}
 		p.Version, p.UpdatedAt = read+1, at
-		res, err := s.db.Collection(colProjects).ReplaceOne(ctx, s.match(id, read), toProjectDoc(p))
-		if err != nil {
-			return false, mapInternal(op, err)
-		}
-		return res.MatchedCount == 1, nil
+		return s.replaceRead(ctx, colProjects, op, id, read, toProjectDoc(p), mapInternal)
 	})
 	if err != nil {
 		return models.Project{}, err

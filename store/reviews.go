@@ -132,11 +132,7 @@ func (s *Store) UpdateAssignment(ctx context.Context, id string, at time.Time, c
 			return false, err
 		}
 		a.Version, a.UpdatedAt = read+1, at
-		res, err := s.db.Collection(colAssignments).ReplaceOne(ctx, s.match(id, read), assignmentDoc(a))
-		if err != nil {
-			return false, mapErr(op, err)
-		}
-		return res.MatchedCount == 1, nil
+		return s.replaceRead(ctx, colAssignments, op, id, read, assignmentDoc(a), mapErr)
 	})
 	if err != nil {
 		return models.Assignment{}, err
