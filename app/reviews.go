@@ -47,10 +47,7 @@ type Review struct {
 // of a submitted review.
 func (s *Service) SaveReview(ctx context.Context, actor models.User, id string, r Review) (models.Assignment, error) {
 	now := s.clock.Now()
-	a, err := s.store.Assignment(ctx, id)
-	if err == nil && a.ReviewerID != actor.ID {
-		err = models.ErrNotFound
-	}
+	a, err := s.store.AssignmentOf(ctx, id, actor.ID)
 	var contest models.Contest
 	if err == nil {
 		contest, err = s.store.Contest(ctx, a.Contest)

@@ -67,30 +67,13 @@ type tokenRequest struct {
 	Token string `json:"token" validate:"required,max=100"`
 }
 
-var errBadLink = models.Invalid("token", "is invalid, expired or already used; ask for a new link")
-
-// useLink consumes the emailed one-use token of kind at now; a token that
-// is unknown, used or expired is errBadLink.
-func (s *server) useLink(ctx context.Context, kind, token string, now time.Time) (models.ActionToken, error) {
-	t, err := s.store.UseActionToken(ctx, kind, auth.HashToken(token), now)
-	if errors.Is(err, models.ErrNotFound) || errors.Is(err, models.ErrConflict) {
-		return models.ActionToken{}, errBadLink
-	}
-	return t, err
-}
-
 // verifyEmail consumes an emailed verification token. Anyone may call it.
 func (s *server) verifyEmail(c *gin.Context) {
 	var req tokenRequest
 	if !bindJSON(c, &req) {
 		return
 	}
-	ctx, now := c.Request.Context(), s.clock.Now()
-	t, err := s.useLink(ctx, models.ActionVerifyEmail, req.Token, now)
-	if err == nil {
-		err = s.store.MarkEmailVerified(ctx, t.UserID, now)
-	}
-	if err != nil {
+	if err := s.app.VerifyEmail(useCase(c), req.Token); err != nil {
 		respondError(c, err)
 		return
 	}
@@ -316,19 +299,7 @@ func (s *server) resetPassword(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	ctx, now := c.Request.Context(), s.clock.Now()
-	t, err := s.useLink(ctx, models.ActionResetPassword, req.Token, now)
-	var hash string
-	if err == nil {
-		hash, err = s.hasher.Hash(ctx, req.Password)
-	}
-	if err == nil {
-		_, err = s.store.SetPassword(ctx, t.UserID, hash, now)
-	}
-	if err == nil {
-		err = s.store.MarkEmailVerified(ctx, t.UserID, now)
-	}
-	if err != nil {
+	if err := s.app.ResetPassword(useCase(c), s.hasher, req.Token, req.Password); err != nil {
 		respondError(c, err)
 		return
 	}

@@ -117,6 +117,17 @@ func (s *Store) Assignment(ctx context.Context, id string) (models.Assignment, e
 	return models.Assignment(d), nil
 }
 
+// AssignmentOf returns the assignment with id when it is reviewerID's: a
+// reviewer's reads are scoped here, as an owner's projects are. Returns
+// ErrNotFound for a missing assignment and for another reviewer's alike.
+func (s *Store) AssignmentOf(ctx context.Context, id, reviewerID string) (models.Assignment, error) {
+	a, err := s.Assignment(ctx, id)
+	if err == nil && a.ReviewerID != reviewerID {
+		err = fmt.Errorf("store: find assignment: %w", models.ErrNotFound)
+	}
+	return a, err
+}
+
 // UpdateAssignment applies change to the assignment atomically (read,
 // decide, write if unchanged; retried on a concurrent write).
 func (s *Store) UpdateAssignment(ctx context.Context, id string, at time.Time, change func(*models.Assignment) error) (models.Assignment, error) {
