@@ -26,7 +26,7 @@ type auditDoc struct {
 	ClientIP   string         `bson:"client_ip,omitempty"`
 }
 
-// Audit appends e to the audit log.
+// Audit appends e to the audit log. It returns only the database's errors.
 func (s *Store) Audit(ctx context.Context, e models.AuditEntry) error {
 	_, err := s.db.Collection(colAudit).InsertOne(ctx, auditDoc{ID: bson.NewObjectID(), Time: e.Time, ActorID: e.ActorID,
 		Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, Before: e.Before, After: e.After, ClientIP: e.ClientIP})

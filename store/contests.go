@@ -100,7 +100,7 @@ func (s *Store) Contest(ctx context.Context, year int) (models.Contest, error) {
 
 // ContestsPage returns at most limit contests older than beforeYear (all
 // when it is 0), newest first, and the year to continue before (0 on the
-// last page).
+// last page). It returns only the database's errors.
 func (s *Store) ContestsPage(ctx context.Context, beforeYear, limit int) ([]models.Contest, int, error) {
 	filter := bson.D{}
 	if beforeYear > 0 {
@@ -114,7 +114,7 @@ func (s *Store) ContestsPage(ctx context.Context, beforeYear, limit int) ([]mode
 	return list[:limit], list[limit-1].Year, nil
 }
 
-// Contests returns every contest, newest year first.
+// Contests returns every contest, newest year first. It returns only the database's errors.
 func (s *Store) Contests(ctx context.Context) ([]models.Contest, error) {
 	return findAll(ctx, s.db.Collection(colContests), "list contests", bson.D{}, contestDoc.contest,
 		options.Find().SetSort(bson.D{{Key: "year", Value: -1}}))
@@ -123,7 +123,7 @@ func (s *Store) Contests(ctx context.Context) ([]models.Contest, error) {
 // UpdateContest applies change to the contest atomically (read, decide,
 // write if unchanged) and returns it before and after. With version > 0 a
 // contest at another version is ErrPreconditionFailed; without, a concurrent
-// write makes it retry.
+// write makes it retry. Returns ErrNotFound for no such contest, ErrPreconditionFailed, or change's error.
 func (s *Store) UpdateContest(ctx context.Context, year, version int, at time.Time, change func(*models.Contest) error) (before, after models.Contest, err error) {
 	const op = "update contest"
 	id := strconv.Itoa(year)

@@ -156,7 +156,7 @@ type NominationQuery struct {
 }
 
 // Nominations returns the nominations the query selects, by contest,
-// category and creation.
+// category and creation. It returns only the database's errors.
 func (s *Store) Nominations(ctx context.Context, q NominationQuery) ([]models.Nomination, error) {
 	filter := bson.D{}
 	if q.Contest != 0 {
@@ -179,7 +179,7 @@ func (s *Store) Nominations(ctx context.Context, q NominationQuery) ([]models.No
 			{Key: "contest", Value: -1}, {Key: "category", Value: 1}, {Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}))
 }
 
-// WonBefore reports whether the project won a contest before year.
+// WonBefore reports whether the project won a contest before year. It returns only the database's errors.
 func (s *Store) WonBefore(ctx context.Context, projectID string, year int) (bool, error) {
 	err := s.db.Collection(colNominations).FindOne(ctx, bson.D{{Key: "project_id", Value: projectID},
 		{Key: "state", Value: models.NominationWinner}, {Key: "contest", Value: bson.D{{Key: "$lt", Value: year}}}}).Err()

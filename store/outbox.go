@@ -63,7 +63,7 @@ func (s *Store) EnqueueMail(ctx context.Context, m models.Mail) (models.Mail, er
 // MarkMailSent records that the mail with the given id was delivered at at,
 // by inserting a sent record whose _id is id. It is idempotent: when the
 // record exists already (a retry, or another worker won), it returns nil and
-// keeps the first time. It does not check that the mail exists.
+// keeps the first time. It does not check that the mail exists. It returns only the database's errors.
 func (s *Store) MarkMailSent(ctx context.Context, id string, at time.Time) error {
 	_, err := s.db.Collection(colOutboxSent).InsertOne(ctx, outboxSentDoc{ID: id, SentAt: at.UTC()})
 	if err != nil && !isDuplicateKey(err) {
@@ -81,7 +81,7 @@ var notDecoy = bson.D{{Key: "kind", Value: bson.D{{Key: "$ne", Value: models.Mai
 // holding only the ids of sent mails and the unsent mails in memory: a
 // whole-collection read (SPEC §8), meant for the mail worker's start, not for
 // a path a user waits for. A mail marked sent while it runs may still be
-// returned, so a caller delivers at least once, not exactly once.
+// returned, so a caller delivers at least once, not exactly once. It returns only the database's errors.
 func (s *Store) UnsentMails(ctx context.Context) ([]models.Mail, error) {
 	const op = "unsent mails"
 	sent := map[string]struct{}{}

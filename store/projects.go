@@ -103,7 +103,7 @@ func (s *Store) userChanged(u models.User) {
 }
 
 // CreateProject stores a new project with a new id, version 1 and a change
-// sequence, and returns it.
+// sequence, and returns it. It returns only the database's errors.
 func (s *Store) CreateProject(ctx context.Context, p models.Project) (models.Project, error) {
 	seq, err := s.nextSeq(ctx, seqSearch, 1)
 	if err != nil {
@@ -203,14 +203,14 @@ func (s *Store) DeleteProject(ctx context.Context, id, ownerID string, version i
 
 // ProjectsChangedSince calls fn with every project, deleted ones included,
 // whose change sequence is greater than seq, in sequence order. It streams
-// with a cursor: the read model's catch-up.
+// with a cursor: the read model's catch-up. It returns only the database's errors.
 func (s *Store) ProjectsChangedSince(ctx context.Context, seq int64, fn func(p models.Project, deleted bool) error) error {
 	return stream(ctx, s.db.Collection(colProjects), "projects changed since", changedSince(seq), sinceOrder(),
 		func(d projectDoc) error { return fn(d.project(), d.Deleted) })
 }
 
 // EachPublishedProject calls fn with every published project in id order,
-// streaming with a cursor so that memory stays constant: exports.
+// streaming with a cursor so that memory stays constant: exports. It returns only the database's errors.
 func (s *Store) EachPublishedProject(ctx context.Context, fn func(p models.Project) error) error {
 	filter := bson.D{{Key: "published", Value: bson.D{{Key: "$ne", Value: nil}}}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}}
 	return stream(ctx, s.db.Collection(colProjects), "published projects", filter,
@@ -250,7 +250,7 @@ func sinceOrder() *options.FindOptionsBuilder {
 
 // InsertProjects stores many new projects at once with one unordered
 // InsertMany per batch, each with a new id, version 1 and its own change
-// sequence: the seeding of demos and benchmarks.
+// sequence: the seeding of demos and benchmarks. It returns only the database's errors.
 func (s *Store) InsertProjects(ctx context.Context, ps []models.Project) error {
 	if len(ps) == 0 {
 		return nil
@@ -272,6 +272,7 @@ func (s *Store) InsertProjects(ctx context.Context, ps []models.Project) error {
 
 // CountPublished counts published projects, optionally those with an action
 // line: the store's own answer to compare the read model's facets with.
+// It returns only the database's errors.
 func (s *Store) CountPublished(ctx context.Context, actionLine string) (int64, error) {
 	filter := bson.D{{Key: "published", Value: bson.D{{Key: "$ne", Value: nil}}}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}}
 	if actionLine != "" {

@@ -37,7 +37,7 @@ func (q DirectQuery) filter() bson.D {
 }
 
 // DirectPage returns a page of published projects, newest first, straight
-// from the store.
+// from the store. It returns only the database's errors.
 func (s *Store) DirectPage(ctx context.Context, q DirectQuery) ([]models.Project, error) {
 	return findAll(ctx, s.db.Collection(colProjects), "direct page", q.filter(), projectDoc.project,
 		options.Find().
@@ -45,7 +45,7 @@ func (s *Store) DirectPage(ctx context.Context, q DirectQuery) ([]models.Project
 }
 
 // DirectActionLineCounts counts published projects by action line with an
-// aggregation: one facet, straight from the store.
+// aggregation: one facet, straight from the store. It returns only the database's errors.
 func (s *Store) DirectActionLineCounts(ctx context.Context) (map[string]int, error) {
 	cur, err := s.db.Collection(colProjects).Aggregate(ctx, bson.A{
 		bson.D{{Key: "$match", Value: DirectQuery{}.filter()}},

@@ -35,7 +35,7 @@ type Invalidation struct {
 // InsertInvalidations records that each vote does not count, as one fact
 // per vote keyed by the vote's id (the vote itself stays as cast), and
 // returns the invalidations it inserted: a vote invalidated before is left
-// out, so a repeated request changes nothing.
+// out, so a repeated request changes nothing. It returns only the database's errors.
 func (s *Store) InsertInvalidations(ctx context.Context, invs []Invalidation) ([]Invalidation, error) {
 	var added []Invalidation
 	for _, inv := range invs {
@@ -55,6 +55,7 @@ func (s *Store) InsertInvalidations(ctx context.Context, invs []Invalidation) ([
 }
 
 // Invalidated reports whether the vote with id was invalidated. One _id read.
+// It returns only the database's errors.
 func (s *Store) Invalidated(ctx context.Context, voteID string) (bool, error) {
 	err := s.db.Collection(colVoteInvalidations).FindOne(ctx, bson.D{{Key: "_id", Value: voteID}}).Err()
 	if errors.Is(err, mongo.ErrNoDocuments) {
@@ -86,7 +87,7 @@ func (r Recount) Count(category int, nominationID string) int64 {
 // memory grows with the nominees and the invalidated votes, not with the
 // votes. A vote counts unless it was invalidated and, with completeBallot
 // > 0, only when its voter voted in completeBallot categories; that takes a
-// second pass and memory for one small counter per voter.
+// second pass and memory for one small counter per voter. It returns only the database's errors.
 func (s *Store) RecountVotes(ctx context.Context, contest, completeBallot int) (Recount, error) {
 	r := Recount{Valid: map[int]map[string]int64{}, Invalidated: map[int]int64{}, Incomplete: map[int]int64{}}
 	invalid := map[string]bool{}
@@ -194,6 +195,7 @@ func (s *Store) eachVoteRef(ctx context.Context, contest int, fn func(voteRef) e
 
 // InvalidatedVotes returns the reasons of the contest's invalidated votes by
 // vote id, streaming the facts: exports mark the votes that do not count.
+// It returns only the database's errors.
 func (s *Store) InvalidatedVotes(ctx context.Context, contest int) (map[string]string, error) {
 	out := map[string]string{}
 	err := stream(ctx, s.db.Collection(colVoteInvalidations), "invalidated votes", bson.D{{Key: "contest", Value: contest}},

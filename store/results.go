@@ -37,6 +37,7 @@ func (d selectionDoc) selection() models.Selection {
 // PutSelection stores the reviewer's pick in its category, replacing the
 // one before: the _id is contest, category and reviewer, and the replace
 // runs under serialize, so any number of concurrent puts leave one pick.
+// It returns only the database's errors.
 func (s *Store) PutSelection(ctx context.Context, sel models.Selection) (models.Selection, error) {
 	sel.ID = models.SelectionID(sel.Contest, sel.Category, sel.ReviewerID)
 	sel.At = sel.At.UTC().Truncate(time.Millisecond)
@@ -51,7 +52,7 @@ func (s *Store) PutSelection(ctx context.Context, sel models.Selection) (models.
 }
 
 // SelectionsOf returns the reviewer's picks in the contest, by category:
-// scoped to the reviewer here, so no caller can read another's.
+// scoped to the reviewer here, so no caller can read another's. It returns only the database's errors.
 func (s *Store) SelectionsOf(ctx context.Context, contest int, reviewerID string) ([]models.Selection, error) {
 	return findAll(ctx, s.db.Collection(colSelections), "list selections",
 		bson.D{{Key: "contest", Value: contest}, {Key: "reviewer_id", Value: reviewerID}}, selectionDoc.selection,
@@ -59,7 +60,7 @@ func (s *Store) SelectionsOf(ctx context.Context, contest int, reviewerID string
 }
 
 // Picks returns each nomination's picks in the contest, by category then
-// nomination: what the results are decided by.
+// nomination: what the results are decided by. It returns only the database's errors.
 func (s *Store) Picks(ctx context.Context, contest int) (map[int]map[string]int, error) {
 	out := map[int]map[string]int{}
 	err := stream(ctx, s.db.Collection(colSelections), "count picks", bson.D{{Key: "contest", Value: contest}}, options.Find(),
@@ -79,7 +80,7 @@ type championCountsDoc struct {
 }
 
 // PutChampionCounts stores the recount a publication of champions used,
-// replacing that of an earlier run of the same contest.
+// replacing that of an earlier run of the same contest. It returns only the database's errors.
 func (s *Store) PutChampionCounts(ctx context.Context, c models.ChampionCounts) error {
 	return s.replaceYear(ctx, colChampionCounts, "put champion counts", c.Contest, championCountsDoc{ID: strconv.Itoa(c.Contest), ChampionCounts: c})
 }
@@ -99,7 +100,7 @@ type resultsDoc struct {
 }
 
 // PutResults stores the contest's results, replacing those of a
-// publication cut short before its stage flag was set.
+// publication cut short before its stage flag was set. It returns only the database's errors.
 func (s *Store) PutResults(ctx context.Context, r models.Results) error {
 	return s.replaceYear(ctx, colResults, "put results", r.Contest, resultsDoc{ID: strconv.Itoa(r.Contest), Results: r})
 }

@@ -30,7 +30,7 @@ type conflictsDoc struct {
 }
 
 // Conflicts returns the reviewer's declared conflicts; none declared is an
-// empty declaration.
+// empty declaration. It returns only the database's errors.
 func (s *Store) Conflicts(ctx context.Context, reviewerID string) (models.Conflicts, error) {
 	var d conflictsDoc
 	err := s.db.Collection(colConflicts).FindOne(ctx, bson.D{{Key: "_id", Value: reviewerID}}).Decode(&d)
@@ -43,7 +43,7 @@ func (s *Store) Conflicts(ctx context.Context, reviewerID string) (models.Confli
 	return models.Conflicts(d), nil
 }
 
-// SetConflicts replaces the reviewer's declared conflicts.
+// SetConflicts replaces the reviewer's declared conflicts. It returns only the database's errors.
 func (s *Store) SetConflicts(ctx context.Context, c models.Conflicts) error {
 	return s.serialize(colConflicts, c.ReviewerID, func() error {
 		_, err := s.db.Collection(colConflicts).ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ReviewerID}}, conflictsDoc(c),
@@ -130,6 +130,7 @@ func (s *Store) AssignmentOf(ctx context.Context, id, reviewerID string) (models
 
 // UpdateAssignment applies change to the assignment atomically (read,
 // decide, write if unchanged; retried on a concurrent write).
+// Returns ErrNotFound, ErrPreconditionFailed after five lost races (MongoDB only), or change's error.
 func (s *Store) UpdateAssignment(ctx context.Context, id string, at time.Time, change func(*models.Assignment) error) (models.Assignment, error) {
 	const op = "update assignment"
 	var a models.Assignment
@@ -184,7 +185,7 @@ type AssignmentQuery struct {
 }
 
 // Assignments returns the assignments the query selects, by contest,
-// category and nomination.
+// category and nomination. It returns only the database's errors.
 func (s *Store) Assignments(ctx context.Context, q AssignmentQuery) ([]models.Assignment, error) {
 	filter := bson.D{}
 	if q.Contest != 0 {
@@ -204,7 +205,7 @@ func (s *Store) Assignments(ctx context.Context, q AssignmentQuery) ([]models.As
 
 // UsersWithRole returns the accounts holding role that are not disabled: the
 // Expert Group, when an assignment names no reviewers. It reads the whole
-// accounts collection, so only an admin's request runs it.
+// accounts collection, so only an admin's request runs it. It returns only the database's errors.
 func (s *Store) UsersWithRole(ctx context.Context, role models.Role) ([]models.User, error) {
 	return findAll(ctx, s.db.Collection(colUsers), "users with role",
 		bson.D{{Key: "roles", Value: role}, {Key: "disabled", Value: false}}, userDoc.user,

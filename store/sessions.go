@@ -32,7 +32,7 @@ type signingKeyDoc struct {
 	CreatedAt time.Time `bson:"created_at"`
 }
 
-// SigningKeys returns every access-token signing key.
+// SigningKeys returns every access-token signing key. It returns only the database's errors.
 func (s *Store) SigningKeys(ctx context.Context) ([]models.SigningKey, error) {
 	return findAll(ctx, s.db.Collection(colSigningKeys), "list signing keys", bson.D{}, func(d signingKeyDoc) models.SigningKey {
 		return models.SigningKey{ID: d.ID, Seed: d.Seed, CreatedAt: d.CreatedAt}
@@ -55,7 +55,7 @@ type refreshTokenDoc struct {
 	FamilyExpiresAt time.Time `bson:"family_expires_at"`
 }
 
-// InsertRefreshToken stores a refresh token.
+// InsertRefreshToken stores a refresh token. It returns only the database's errors.
 func (s *Store) InsertRefreshToken(ctx context.Context, t models.RefreshToken) error {
 	_, err := s.db.Collection(colRefreshTokens).InsertOne(ctx, refreshTokenDoc(t))
 	return mapErr("insert refresh token", err)
@@ -95,7 +95,7 @@ func (s *Store) RefreshTokenSpentAt(ctx context.Context, hash string) (time.Time
 }
 
 // RevokeFamily records that no token of the family may be used again. It is
-// idempotent; the record is kept until the family would have expired.
+// idempotent; the record is kept until the family would have expired. It returns only the database's errors.
 func (s *Store) RevokeFamily(ctx context.Context, familyID, reason string, at, familyExpiresAt time.Time) error {
 	_, err := s.db.Collection(colRefreshRevoked).InsertOne(ctx, bson.D{
 		{Key: "_id", Value: familyID}, {Key: "reason", Value: reason}, {Key: "revoked_at", Value: at},
@@ -107,7 +107,7 @@ func (s *Store) RevokeFamily(ctx context.Context, familyID, reason string, at, f
 	return nil
 }
 
-// FamilyRevoked reports whether the family was revoked.
+// FamilyRevoked reports whether the family was revoked. It returns only the database's errors.
 func (s *Store) FamilyRevoked(ctx context.Context, familyID string) (bool, error) {
 	return s.exists(ctx, colRefreshRevoked, familyID)
 }
@@ -140,7 +140,7 @@ func (s *Store) InsertActionToken(ctx context.Context, t models.ActionToken) err
 // token, whose user does not exist, and DeleteExpired removes it at
 // t.ExpiresAt. It lets a request for an unknown email (password/forgot) do
 // the work of one for a known email, so that its timing does not tell them
-// apart.
+// apart. It returns only the database's errors.
 func (s *Store) InsertDecoyActionToken(ctx context.Context, t models.ActionToken) error {
 	t.UserID = bson.NewObjectID().Hex()
 	if _, err := s.UserByID(ctx, t.UserID); err != nil && !errors.Is(err, models.ErrNotFound) {

@@ -232,7 +232,7 @@ func (s *Store) UpdateProfile(ctx context.Context, id string, version int, p Pro
 }
 
 // SetPassword replaces the account's password hash and ends all its
-// sessions by moving its session version on.
+// sessions by moving its session version on. Returns ErrNotFound for no such account.
 func (s *Store) SetPassword(ctx context.Context, id, passwordHash string, at time.Time) (models.User, error) {
 	return s.updateUser(ctx, "set password", id, 0, bson.D{
 		{Key: "$set", Value: bson.D{{Key: "password_hash", Value: passwordHash}, {Key: "updated_at", Value: at}}},
@@ -379,7 +379,7 @@ func (s *Store) userFilter(ctx context.Context, op, id string, version int) (bso
 }
 
 // UsersChangedSince calls fn with every account whose change sequence is
-// greater than seq, in sequence order: the read model's catch-up.
+// greater than seq, in sequence order: the read model's catch-up. It returns only the database's errors.
 func (s *Store) UsersChangedSince(ctx context.Context, seq int64, fn func(u models.User) error) error {
 	return stream(ctx, s.db.Collection(colUsers), "users changed since", changedSince(seq), sinceOrder(),
 		func(d userDoc) error { return fn(d.user()) })
@@ -398,7 +398,7 @@ func (s *Store) staleOrMissing(ctx context.Context, op, id string, err error) er
 }
 
 // MarkEmailVerified records that the account's email is verified. It is
-// idempotent.
+// idempotent. It returns only the database's errors.
 func (s *Store) MarkEmailVerified(ctx context.Context, userID string, at time.Time) error {
 	_, err := s.db.Collection(colEmailVerifications).InsertOne(ctx, bson.D{{Key: "_id", Value: userID}, {Key: "verified_at", Value: at}})
 	if err != nil && !isDuplicateKey(err) {
@@ -407,7 +407,7 @@ func (s *Store) MarkEmailVerified(ctx context.Context, userID string, at time.Ti
 	return nil
 }
 
-// EmailVerified reports whether the account's email is verified.
+// EmailVerified reports whether the account's email is verified. It returns only the database's errors.
 func (s *Store) EmailVerified(ctx context.Context, userID string) (bool, error) {
 	err := s.db.Collection(colEmailVerifications).FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Err()
 	if errors.Is(err, mongo.ErrNoDocuments) {

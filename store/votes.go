@@ -96,7 +96,7 @@ func (s *Store) Vote(ctx context.Context, id string) (models.Vote, error) {
 }
 
 // VotesOf returns the voter's votes in the categories of contest, in
-// category order, with one _id read per category.
+// category order, with one _id read per category. It returns only the database's errors.
 func (s *Store) VotesOf(ctx context.Context, contest int, voterID string, categories []int) ([]models.Vote, error) {
 	var out []models.Vote
 	for _, c := range categories {
@@ -152,7 +152,7 @@ func (s *Store) AddVoteCounts(ctx context.Context, deltas []models.NomineeVotes,
 }
 
 // VoteCounts returns the live counters of the contest's nominees (a small
-// collection: one document per nominee with a vote).
+// collection: one document per nominee with a vote). It returns only the database's errors.
 func (s *Store) VoteCounts(ctx context.Context, contest int) ([]models.NomineeVotes, error) {
 	return findAll(ctx, s.db.Collection(colVoteCounts), "vote counts", bson.D{{Key: "contest", Value: contest}},
 		func(d voteCountDoc) models.NomineeVotes {
@@ -166,7 +166,7 @@ type votingStartedDoc struct {
 }
 
 // RecordVotingStarted records the time of the contest's first vote, once:
-// the rules freeze. Later calls keep the first time and return nil.
+// the rules freeze. Later calls keep the first time and return nil. It returns only the database's errors.
 func (s *Store) RecordVotingStarted(ctx context.Context, contest int, at time.Time) error {
 	_, err := s.db.Collection(colVotingStarted).InsertOne(ctx, votingStartedDoc{ID: strconv.Itoa(contest), At: at.UTC()})
 	if err != nil && !isDuplicateKey(err) {
@@ -176,7 +176,7 @@ func (s *Store) RecordVotingStarted(ctx context.Context, contest int, at time.Ti
 }
 
 // FirstVoteAt returns when the first vote of the contest was cast, and
-// whether there is one: the rules freeze (SPEC §5). One _id read.
+// whether there is one: the rules freeze (SPEC §5). One _id read. It returns only the database's errors.
 func (s *Store) FirstVoteAt(ctx context.Context, year int) (time.Time, bool, error) {
 	var d votingStartedDoc
 	err := s.db.Collection(colVotingStarted).FindOne(ctx, bson.D{{Key: "_id", Value: strconv.Itoa(year)}}).Decode(&d)
@@ -197,7 +197,7 @@ type secretDoc struct {
 
 // Secret returns the server's secret key of the name, making a random 32-byte
 // one on first use. Every replica gets the same key: the first insert wins
-// and the others read it.
+// and the others read it. It returns only the database's errors.
 func (s *Store) Secret(ctx context.Context, name string, now time.Time) ([]byte, error) {
 	c := s.db.Collection(colSecrets)
 	for range 2 {
