@@ -241,15 +241,36 @@ func (d *receiptDigest) send(ctx context.Context, now time.Time) {
 	pending := d.pending
 	d.pending = map[string]*pendingReceipts{}
 	d.mu.Unlock()
+	mails := make([]models.Mail, 0, len(pending))
 	for _, p := range pending {
 		subject, body, err := RenderMail(MailVoteReceipts, MailData{Name: p.name, URL: d.publicURL, Votes: p.votes})
-		if err == nil {
-			_, err = d.mailer.Send(ctx, models.Mail{To: p.to, Kind: models.MailVoteReceipt, CreatedAt: now, Subject: subject, Body: body})
-		}
 		if err != nil {
-			d.log.Error("vote receipt mail not queued", "err", err, "votes", len(p.votes))
+			d.log.Error("vote receipt mail not rendered", "err", err, "votes", len(p.votes))
+			continue
+		}
+		mails = append(mails, models.Mail{To: p.to, Kind: models.MailVoteReceipt, CreatedAt: now, Subject: subject, Body: body})
+	}
+	if len(mails) == 0 {
+		return
+	}
+	// Thousands of voters a few minutes: one write per thousand mails, not
+	// one per mail, so the burst does not hold up the votes.
+	if many, ok := d.mailer.(batchMailer); ok {
+		if _, err := many.SendMany(ctx, mails); err != nil {
+			d.log.Error("vote receipt mails not all queued", "err", err, "mails", len(mails))
+		}
+		return
+	}
+	for _, m := range mails {
+		if _, err := d.mailer.Send(ctx, m); err != nil {
+			d.log.Error("vote receipt mail not queued", "err", err)
 		}
 	}
+}
+
+// batchMailer is a Mailer that can also write many mails at once.
+type batchMailer interface {
+	SendMany(ctx context.Context, ms []models.Mail) ([]models.Mail, error)
 }
 
 func (d *receiptDigest) close(ctx context.Context) {

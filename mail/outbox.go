@@ -34,6 +34,8 @@ type Sender interface {
 type Store interface {
 	// EnqueueMail writes m to the outbox, giving it an id when it has none.
 	EnqueueMail(ctx context.Context, m models.Mail) (models.Mail, error)
+	// EnqueueMails writes many mails to the outbox, each with a new id.
+	EnqueueMails(ctx context.Context, ms []models.Mail) ([]models.Mail, error)
 	// MarkMailSent records, idempotently, that mail id was delivered.
 	MarkMailSent(ctx context.Context, id string, at time.Time) error
 	// UnsentMails returns the mails without a sent record, oldest first.
@@ -123,16 +125,48 @@ func (o *Outbox) Send(ctx context.Context, m models.Mail) (models.Mail, error) {
 	if err != nil {
 		return models.Mail{}, fmt.Errorf("mail: send: %w", err)
 	}
+	o.handOver(m)
+	return m, nil
+}
+
+// SendMany is Send for many mails at once, written to the outbox in few
+// round trips: a burst of mails does not cost an insert each. A mail whose
+// address is not one is left out and reported in the error, which also
+// reports the store's; the others are sent. Returns the mails as stored.
+func (o *Outbox) SendMany(ctx context.Context, ms []models.Mail) ([]models.Mail, error) {
+	var bad []error
+	ok := make([]models.Mail, 0, len(ms))
+	now := o.opts.Clock.Now()
+	for _, m := range ms {
+		if _, err := netmail.ParseAddress(m.To); err != nil {
+			bad = append(bad, fmt.Errorf("mail: send to %q: %w", m.To, models.Invalid("to", "must be an email address")))
+			continue
+		}
+		m.CreatedAt = now
+		ok = append(ok, m)
+	}
+	stored, err := o.store.EnqueueMails(ctx, ok)
+	for _, m := range stored {
+		o.handOver(m)
+	}
+	if err != nil {
+		bad = append(bad, fmt.Errorf("mail: send: %w", err))
+	}
+	return stored, errors.Join(bad...)
+}
+
+// handOver gives a stored mail to the delivery worker, or logs why not.
+func (o *Outbox) handOver(m models.Mail) {
 	if m.Kind == models.MailDecoy {
 		o.logger.Debug("decoy mail kept in outbox, never delivered", "id", m.ID)
-		return m, nil
+		return
 	}
 	if o.sender == nil {
 		// Never the subject or body: they carry live links (verification,
 		// password reset), and logs are read by more people than mailboxes.
 		o.logger.Info("mail kept in outbox: no SMTP configured",
 			"id", m.ID, "kind", m.Kind, "from", o.opts.From, "to", m.To)
-		return m, nil
+		return
 	}
 	o.mu.Lock()
 	_, full := o.queue.add(m)
@@ -140,13 +174,12 @@ func (o *Outbox) Send(ctx context.Context, m models.Mail) (models.Mail, error) {
 	if full {
 		o.logger.Warn("mail queue full: the mail stays in the outbox and is delivered once the queue drains",
 			"id", m.ID, "kind", m.Kind, "max_queued", o.opts.MaxQueued)
-		return m, nil
+		return
 	}
 	select {
 	case o.wake <- struct{}{}:
 	default: // the worker has a wake-up pending already
 	}
-	return m, nil
 }
 
 // Run is the delivery worker; it returns nil once ctx ends. It first reads

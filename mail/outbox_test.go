@@ -450,3 +450,24 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestOutbox_SendManyDeliversEachAndRefusesOnlyTheBadAddress(t *testing.T) {
+	st, srv := storetest.Store(t), smtptest.Start(t)
+	o := mail.New(st, newSender(t, srv.URL()), quiet(), fast)
+	stop := run(t, o)
+	defer stop()
+	stored, err := o.SendMany(context.Background(), []models.Mail{
+		{To: "ada@example.org", Kind: models.MailVoteReceipt, Subject: "receipts 1", Body: "one"},
+		{To: "not an address", Kind: models.MailVoteReceipt, Subject: "receipts 2", Body: "two"},
+		{To: "grace@example.org", Kind: models.MailVoteReceipt, Subject: "receipts 3", Body: "three"},
+	})
+	if err == nil || !strings.Contains(err.Error(), "not an address") || len(stored) != 2 || stored[0].ID == stored[1].ID {
+		t.Fatalf("SendMany = %d stored, %v; want the two good ones stored with ids and the bad one named", len(stored), err)
+	}
+	got := messageSubjects(srv.WaitFor(t, 2, patience))
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"receipts 1", "receipts 3"}) {
+		t.Fatalf("delivered %v", got)
+	}
+	waitAllSent(t, st)
+}

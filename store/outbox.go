@@ -60,6 +60,30 @@ func (s *Store) EnqueueMail(ctx context.Context, m models.Mail) (models.Mail, er
 	return m, nil
 }
 
+// EnqueueMails writes many mails to the outbox with unordered InsertManys
+// of up to 1,000, each with a new id: a burst of mails (the vote receipts of
+// a few minutes) in few round trips. Returns the mails as stored, or the
+// first error; mails of a batch that failed may or may not be stored.
+func (s *Store) EnqueueMails(ctx context.Context, ms []models.Mail) ([]models.Mail, error) {
+	const batch = 1000
+	out := make([]models.Mail, 0, len(ms))
+	for start := 0; start < len(ms); start += batch {
+		part := ms[start:min(len(ms), start+batch)]
+		docs := make([]any, len(part))
+		for i := range part {
+			m := part[i]
+			m.ID = bson.NewObjectID().Hex()
+			m.CreatedAt = m.CreatedAt.UTC().Truncate(time.Millisecond)
+			docs[i] = outboxDoc{ID: m.ID, To: m.To, Subject: m.Subject, Body: m.Body, Kind: m.Kind, CreatedAt: m.CreatedAt}
+			out = append(out, m)
+		}
+		if _, err := s.db.Collection(colOutbox).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+			return out[:start], mapInternal("enqueue mails", err)
+		}
+	}
+	return out, nil
+}
+
 // MarkMailSent records that the mail with the given id was delivered at at,
 // by inserting a sent record whose _id is id. It is idempotent: when the
 // record exists already (a retry, or another worker won), it returns nil and
