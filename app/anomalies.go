@@ -25,22 +25,69 @@ type AnomalyReport struct {
 // cache starts again and a voter may be read twice.
 const voterCacheLimit = 200_000
 
-// Anomalies scans the year's votes for explainable anomalies (SPEC §5):
-// many votes from one client hash within the client window, accounts
-// created within the burst window voting for one nominee, voters with a
-// disposable email domain. It streams the votes with a cursor once to
-// count, keeping per client hash and per nominee a histogram of times, not
-// the votes, and reading each voter by _id; and once more, only when
-// something was flagged, to list the evidence. Admins only (ErrForbidden);
-// a missing contest is ErrNotFound.
-func (s *Service) Anomalies(ctx context.Context, actor models.User, year int) (AnomalyReport, error) {
+// Anomalies returns the year's anomaly report (SPEC §5): many votes from
+// one client hash within the client window, accounts created within the
+// burst window voting for one nominee, voters with a disposable email
+// domain. It answers the newest report the background refresh stored
+// (RefreshAnomalies), and computes one now when fresh is set or none is
+// stored yet, keeping it as the newest. Admins only (ErrForbidden); a
+// missing contest is ErrNotFound.
+func (s *Service) Anomalies(ctx context.Context, actor models.User, year int, fresh bool) (AnomalyReport, error) {
 	if err := requireAdmin(actor); err != nil {
 		return AnomalyReport{}, err
 	}
-	now := s.clock.Now()
 	if _, err := s.store.Contest(ctx, year); err != nil {
 		return AnomalyReport{}, err
 	}
+	if !fresh {
+		var r AnomalyReport
+		_, err := s.store.LatestAnomalyReport(ctx, year, &r)
+		if err == nil {
+			return r, nil
+		}
+		if !errors.Is(err, models.ErrNotFound) {
+			return AnomalyReport{}, err
+		}
+	}
+	return s.refreshAnomalies(ctx, year, s.clock.Now())
+}
+
+// anomalyRefreshAfter is how long after voting closes the background keeps
+// refreshing a contest's anomaly report: invalidations go on meanwhile.
+const anomalyRefreshAfter = 7 * 24 * time.Hour
+
+// RefreshAnomalies computes and stores the anomaly report of every contest
+// whose voting window is open, or closed less than a week ago, so that the
+// admins' page answers at once however many votes there are (a scan reads
+// them all). The background calls it every few minutes; a scan that fails
+// is logged and the others go on. Returns the reports stored.
+func (s *Service) RefreshAnomalies(ctx context.Context) (int, error) {
+	now := s.clock.Now()
+	contests, err := s.store.Contests(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range contests {
+		v := c.Schedule.Voting
+		if now.Before(v.OpensAt) || now.Sub(v.ClosesAt) > anomalyRefreshAfter {
+			continue
+		}
+		if _, err := s.refreshAnomalies(ctx, c.Year, now); err != nil {
+			s.log.Error("anomaly report not refreshed", "contest", c.Year, "err", err)
+			continue
+		}
+		n++
+	}
+	return n, nil
+}
+
+// refreshAnomalies scans the year's votes and stores the report. It streams
+// the votes with a cursor once to count, keeping per client hash and per
+// nominee a histogram of times, not the votes, and reading each voter by
+// _id; and once more, only when something was flagged, to list the
+// evidence.
+func (s *Service) refreshAnomalies(ctx context.Context, year int, now time.Time) (AnomalyReport, error) {
 	sc := &anomalyScan{s: s, th: s.anomalyThresholds.WithDefaults(), clients: map[string]*models.Histogram{},
 		nominees: map[nomineeKey]*models.Histogram{}, disposable: map[string]*disposableVoters{}, voters: map[string]voterFacts{}}
 	if err := s.store.EachVote(ctx, year, func(v models.Vote) error { return sc.count(ctx, v) }); err != nil {
@@ -67,6 +114,9 @@ func (s *Service) Anomalies(ctx context.Context, actor models.User, year int) (A
 		r.Anomalies = append(r.Anomalies, models.Anomaly{Kind: models.AnomalyDisposableEmail, Domain: d, Votes: dv.votes,
 			Voters: dv.voters, VoterIDs: dv.ids,
 			Explanation: fmt.Sprintf("%d voters with %d votes use addresses at %s, a disposable email domain", dv.voters, dv.votes, d)})
+	}
+	if err := s.store.InsertAnomalyReport(ctx, year, now, r); err != nil {
+		return AnomalyReport{}, err
 	}
 	return r, nil
 }

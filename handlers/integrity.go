@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/wsis-platform/wsis/app"
+	"github.com/wsis-platform/wsis/models"
 )
 
 type invalidateRequest struct {
@@ -39,7 +40,12 @@ func (s *server) anomalies(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := s.app.Anomalies(useCase(c), currentUser(c), year)
+	fresh := c.Query("fresh")
+	if fresh != "" && fresh != "true" && fresh != "false" {
+		respondError(c, models.Invalid("fresh", "must be true or false"))
+		return
+	}
+	r, err := s.app.Anomalies(useCase(c), currentUser(c), year, fresh == "true")
 	if err != nil {
 		respondError(c, err)
 		return

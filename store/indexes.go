@@ -43,6 +43,8 @@ var indexes = []index{
 	{collection: colAssignments, name: "contest_category", keys: bson.D{{Key: "contest", Value: 1}, {Key: "category", Value: 1}}},
 	// Recounts and exports stream a contest's votes.
 	{collection: colVotes, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
+	// The anomaly page reads a contest's newest report.
+	{collection: colAnomalyReports, name: "contest_id", keys: bson.D{{Key: "contest", Value: 1}, {Key: "_id", Value: -1}}},
 	// A contest's tally reads its nominees' counters and its invalidations.
 	{collection: colVoteCounts, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
 	{collection: colVoteInvalidations, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
@@ -67,7 +69,7 @@ var collections = []string{
 	colConflicts, colAssignments, colSigningKeys, colRefreshTokens, colRefreshSpent, colRefreshRevoked,
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,
-	colSelections, colChampionCounts, colResults,
+	colSelections, colChampionCounts, colResults, colAnomalyReports,
 }
 
 // EnsureIndexes creates every collection and every declared index, and on

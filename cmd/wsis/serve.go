@@ -112,6 +112,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	})
 	work.Go(func() { cleanExpired(workCtx, st, clock, log) })
 	work.Go(func() { followStore(workCtx, index, st, log) })
+	work.Go(func() { refreshAnomalies(workCtx, service, log) })
 	defer func() {
 		stopWork()
 		work.Wait()
@@ -231,6 +232,29 @@ func followStore(ctx context.Context, index *search.Index, st *store.Store, log 
 			log.Warn("search index catch-up failed", "err", err)
 		} else if n > 0 {
 			log.Debug("search index caught up", "documents", n)
+		}
+	}
+}
+
+// anomalyEvery is how often the anomaly reports of contests in or just
+// after voting are computed again in the background.
+const anomalyEvery = 10 * time.Minute
+
+// refreshAnomalies keeps the anomaly reports current until ctx ends, so
+// that the admins' page answers at once (app.Service.RefreshAnomalies).
+func refreshAnomalies(ctx context.Context, service *app.Service, log *slog.Logger) {
+	tick := time.NewTicker(anomalyEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if n, err := service.RefreshAnomalies(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("anomaly reports not refreshed", "err", err)
+		} else if n > 0 {
+			log.Debug("anomaly reports refreshed", "contests", n)
 		}
 	}
 }
