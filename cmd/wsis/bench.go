@@ -27,7 +27,7 @@ import (
 
 const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R]
        wsis bench accounts --users N [--concurrency C] [--duration D]
-       wsis bench votes --voters N [--concurrency C]
+       wsis bench votes --voters N [--concurrency C] [--url U]
        wsis bench recount --votes N
 
 Each seeds a fresh embedded store in a temporary directory and serves the API
@@ -55,7 +55,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 		return benchAccounts(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "votes" {
-		return benchVotes(ctx, args[1:], stdout, stderr)
+		return benchVotes(ctx, args[1:], getenv, stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "recount" {
 		return benchRecount(ctx, args[1:], stdout, stderr)

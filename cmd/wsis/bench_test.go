@@ -30,3 +30,19 @@ func TestBenchAccounts_LoadsEveryRequestWithoutErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchVotes_EveryAcknowledgedVoteIsCounted runs the votes benchmark at
+// a tiny size: every vote is answered 201 and the recount finds exactly
+// those.
+func TestBenchVotes_EveryAcknowledgedVoteIsCounted(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"bench", "votes", "--voters", "10", "--concurrency", "4"},
+		func(string) string { return "" }, strings.NewReader(""), &out, io.Discard)
+	if err != nil {
+		t.Fatalf("bench votes: %v\n%s", err, &out)
+	}
+	if !strings.Contains(out.String(), "recount 180, answered 201 180, 409 0: lost: 0, duplicates: 0") ||
+		!strings.Contains(out.String(), "ratio app/raw: ") {
+		t.Fatalf("output:\n%s", &out)
+	}
+}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -25,14 +28,19 @@ import (
 const benchContest = 2030
 
 // benchVotes runs "wsis bench votes": N verified voters cast one vote in
-// every category over HTTP from C clients, against this process's own
-// server on a fresh embedded store; then the same number of vote documents
-// go straight into the same store with single InsertOnes from C callers.
-func benchVotes(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// every category over HTTP from C clients — against this process's own
+// server on a fresh embedded store, or with --url against a running server
+// whose MongoDB deployment (WSIS_MONGODB_URI, WSIS_DATABASE) the benchmark
+// seeds; then the same number of vote documents go straight into the same
+// store with single InsertOnes from C callers.
+func benchVotes(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("wsis bench votes", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	voters := fs.Int("voters", 2000, "verified voters to seed; each votes in every category")
 	concurrency := fs.Int("concurrency", 64, "concurrent clients")
+	target := fs.String("url", "", "base URL of a running server to vote against, instead of this process's own; "+
+		"it must use the MongoDB deployment of WSIS_MONGODB_URI and WSIS_DATABASE, which are seeded, and a database without a 2030 contest")
+	publicURL := fs.String("public-url", "", "with --url: the server's WSIS_PUBLIC_URL, its tokens' issuer (default: --url)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the HTTP votes to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,12 +48,55 @@ func benchVotes(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *voters < 1 || *concurrency < 1 {
 		return fmt.Errorf("bench votes: --voters and --concurrency must be ≥ 1")
 	}
-	st, dir, done, err := openBenchStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer done()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var (
+		st     *store.Store
+		base   string
+		tokens *auth.Tokens
+	)
+	if *target == "" {
+		var (
+			dir  string
+			done func()
+			err  error
+		)
+		if st, dir, done, err = openBenchStore(ctx); err != nil {
+			return err
+		}
+		defer done()
+		index, err := search.Open(filepath.Join(dir, "search"), quiet)
+		if err != nil {
+			return err
+		}
+		defer index.Close()
+		srv, err := startBenchServer(ctx, st, index, auth.NewHasher(1), quiet)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		base, tokens = srv.URL, srv.Tokens
+	} else {
+		uri, database := getenv("WSIS_MONGODB_URI"), getenv("WSIS_DATABASE")
+		if uri == "" {
+			return errors.New("bench votes: --url needs WSIS_MONGODB_URI, the running server's database, to seed it")
+		}
+		if database == "" {
+			database = "wsis"
+		}
+		var err error
+		if st, err = store.Open(ctx, store.Config{URI: uri, Database: database, Logger: quiet}); err != nil {
+			return err
+		}
+		defer st.Close(context.WithoutCancel(ctx))
+		if err := st.EnsureIndexes(ctx); err != nil {
+			return err
+		}
+		issuer := cmp.Or(*publicURL, *target)
+		if tokens, err = auth.NewTokens(ctx, st, issuer, issuer+"/api", models.SystemClock{}); err != nil {
+			return err
+		}
+		base = strings.TrimSuffix(*target, "/")
+	}
 	start := time.Now()
 	users, nominees, err := seedVoting(ctx, st, *voters)
 	if err != nil {
@@ -53,24 +104,14 @@ func benchVotes(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "seeded %d verified voters and %d nominees in 18 categories in %s\n", len(users), len(nominees),
 		time.Since(start).Round(time.Millisecond))
-	index, err := search.Open(filepath.Join(dir, "search"), quiet)
-	if err != nil {
-		return err
-	}
-	defer index.Close()
-	srv, err := startBenchServer(ctx, st, index, auth.NewHasher(1), quiet)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	tokens := make([]string, len(users))
+	bearers := make([]string, len(users))
 	for i, u := range users {
-		if tokens[i], _, err = srv.Tokens.Issue(u); err != nil {
+		if bearers[i], _, err = tokens.Issue(u); err != nil {
 			return err
 		}
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}
-	url := fmt.Sprintf("%s/api/v1/contests/%d/votes", srv.URL, benchContest)
+	url := fmt.Sprintf("%s/api/v1/contests/%d/votes", base, benchContest)
 	total := len(users) * len(models.ActionLines)
 	var created, conflicts atomic.Int64
 	if *profile != "" {
@@ -90,7 +131,7 @@ func benchVotes(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		r.Header.Set("Authorization", "Bearer "+tokens[voter])
+		r.Header.Set("Authorization", "Bearer "+bearers[voter])
 		res, err := client.Do(r)
 		if err != nil {
 			return err
