@@ -113,11 +113,12 @@ func (s *Service) shortlist(ctx context.Context, contest models.Contest, o Nomin
 }
 
 // Nominees returns the year's published nominees in category, or in every
-// category when it is 0, each with the state the published stages show.
+// category when it is 0, each with the state the published stages show,
+// the page r asks for.
 // Anyone may read them, the anonymous zero User included. Returns
 // ErrNotFound for a missing contest or one whose nominees are not published
 // yet.
-func (s *Service) Nominees(ctx context.Context, year, category int) ([]models.Nomination, error) {
+func (s *Service) Nominees(ctx context.Context, year, category int, r PageRequest) (Page[models.Nomination], error) {
 	contest, err := s.store.Contest(ctx, year)
 	if err == nil && !contest.Stages.NomineesPublished {
 		err = models.WithDetail(models.ErrNotFound, "the nominees of this contest are not published yet")
@@ -128,7 +129,7 @@ func (s *Service) Nominees(ctx context.Context, year, category int) ([]models.No
 			States: []models.NominationState{models.NominationNominee, models.NominationChampion, models.NominationWinner}})
 	}
 	if err != nil {
-		return nil, err
+		return Page[models.Nomination]{}, err
 	}
 	out := make([]models.Nomination, 0, len(list))
 	for _, n := range list {
@@ -137,5 +138,5 @@ func (s *Service) Nominees(ctx context.Context, year, category int) ([]models.No
 			out = append(out, n)
 		}
 	}
-	return out, nil
+	return pageOf(out, r, nominationKey), nil
 }
