@@ -19,6 +19,8 @@ const (
 	MailNominationReceived    MailKey = "mail.nomination.received"
 	MailNominationWithdrawn   MailKey = "mail.nomination.withdrawn"
 	MailNominationScreenedOut MailKey = "mail.nomination.screened_out"
+	MailNomineeChosen         MailKey = "mail.nominee.chosen"
+	MailNomineeNotShortlisted MailKey = "mail.nominee.not_shortlisted"
 	MailChampionChosen        MailKey = "mail.champion.chosen"
 	MailChampionDropped       MailKey = "mail.champion.dropped"
 	MailResultsWinner         MailKey = "mail.results.winner"
@@ -78,6 +80,12 @@ var mailTexts = map[MailKey]mailText{
 	MailNominationScreenedOut: nominatorMail("Your nomination for the WSIS Prizes {{.Year}} was screened out",
 		"Your nomination of \"{{.Nomination.ProjectTitle}}\" in category {{.Nomination.Category}} does not meet the contest's rules:\n\n"+
 			"{{.Nomination.IneligibleReason}}"),
+	MailNomineeChosen: nominatorMail("Your nomination is a nominee of the WSIS Prizes {{.Year}}",
+		`"{{.Nomination.ProjectTitle}}" is one of the nominees of category {{.Nomination.Category}}, chosen after the Expert Group's review. `+
+			`The public now votes for the champions.`),
+	MailNomineeNotShortlisted: nominatorMail("The nominees of the WSIS Prizes {{.Year}} are published",
+		`The nominees of category {{.Nomination.Category}} are chosen; "{{.Nomination.ProjectTitle}}" is not among them this year. `+
+			`Thank you for taking part.`),
 	MailChampionChosen: nominatorMail("Your nomination is a champion of the WSIS Prizes {{.Year}}",
 		`"{{.Nomination.ProjectTitle}}" is one of the champions of category {{.Nomination.Category}}, chosen by the public's votes. `+
 			`The Expert Group now selects the winners.`),

@@ -242,10 +242,15 @@ func (s *Service) Nomination(ctx context.Context, actor models.User, id string) 
 	return n, false, nil
 }
 
-// NominationsOf lists actor's own nominations, newest contest first. Any
+// NominationsOf answers the page r asks for of actor's own nominations,
+// newest contest first. Any
 // signed-in user may list theirs; it returns only database errors.
-func (s *Service) NominationsOf(ctx context.Context, actor models.User) ([]models.Nomination, error) {
-	return s.store.Nominations(ctx, store.NominationQuery{NominatorID: actor.ID})
+func (s *Service) NominationsOf(ctx context.Context, actor models.User, r PageRequest) (Page[models.Nomination], error) {
+	list, err := s.store.Nominations(ctx, store.NominationQuery{NominatorID: actor.ID})
+	if err != nil {
+		return Page[models.Nomination]{}, err
+	}
+	return pageOf(list, r, nominationKey), nil
 }
 
 // NominationFilter selects a contest's nominations; zero fields do not
@@ -255,11 +260,16 @@ type NominationFilter struct {
 	States   []models.NominationState
 }
 
-// ContestNominations lists the year's nominations by category and state.
+// ContestNominations answers the page r asks for of the year's
+// nominations, by category and state.
 // Admins only. Returns ErrForbidden for anyone else.
-func (s *Service) ContestNominations(ctx context.Context, actor models.User, year int, f NominationFilter) ([]models.Nomination, error) {
+func (s *Service) ContestNominations(ctx context.Context, actor models.User, year int, f NominationFilter, r PageRequest) (Page[models.Nomination], error) {
 	if err := requireAdmin(actor); err != nil {
-		return nil, err
+		return Page[models.Nomination]{}, err
 	}
-	return s.store.Nominations(ctx, store.NominationQuery{Contest: year, Category: f.Category, States: f.States})
+	list, err := s.store.Nominations(ctx, store.NominationQuery{Contest: year, Category: f.Category, States: f.States})
+	if err != nil {
+		return Page[models.Nomination]{}, err
+	}
+	return pageOf(list, r, nominationKey), nil
 }

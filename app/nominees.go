@@ -34,7 +34,9 @@ type Shortlist struct {
 // the year's contest nominees, after the review window closes and before
 // voting opens, with the admin's overrides; the shortlist, its overrides and
 // the normalization it was ranked by are audited and stored, and the
-// nominees are public from then on. A publication cut short may simply run
+// nominees are public from then on; each nominee's nominator is mailed, and
+// so is the nominator of each submitted nomination left out. A publication
+// cut short may simply run
 // again. Admins only. Returns ErrForbidden for anyone else, ErrNotFound for
 // a missing contest, ErrInvalid for an override without a reason or naming a
 // nomination that does not qualify, ErrPhaseClosed outside the time, and
@@ -72,7 +74,27 @@ func (s *Service) PublishNominees(ctx context.Context, actor models.User, year i
 	}
 	s.record(ctx, now, actor, "contest.nominees.publish", "contest", strconv.Itoa(year), nil, map[string]any{"nominees": ids,
 		"added": o.Add, "removed": o.Remove, "reason": o.Reason, "method": after.ShortlistMethod})
+	s.mailShortlist(ctx, year)
 	return Shortlist{Nominees: ids, Method: after.ShortlistMethod}, nil
+}
+
+// mailShortlist tells the nominator of every nominee of the year, and of
+// every submitted nomination the shortlist left out, how it went. The
+// nominees are published by then, so a failure is logged, not returned.
+func (s *Service) mailShortlist(ctx context.Context, year int) {
+	list, err := s.store.Nominations(ctx, store.NominationQuery{Contest: year,
+		States: []models.NominationState{models.NominationSubmitted, models.NominationNominee}})
+	if err != nil {
+		s.origin(ctx).Logger.ErrorContext(ctx, "nominee mails not queued", "err", err, "contest", year)
+		return
+	}
+	for _, n := range list {
+		key := MailNomineeNotShortlisted
+		if n.State == models.NominationNominee {
+			key = MailNomineeChosen
+		}
+		s.mailNominator(ctx, n, key, MailData{})
+	}
 }
 
 // shortlist is the sorted ids of the contest's nominees: those its ranking
@@ -113,11 +135,12 @@ func (s *Service) shortlist(ctx context.Context, contest models.Contest, o Nomin
 }
 
 // Nominees returns the year's published nominees in category, or in every
-// category when it is 0, each with the state the published stages show.
+// category when it is 0, each with the state the published stages show,
+// the page r asks for.
 // Anyone may read them, the anonymous zero User included. Returns
 // ErrNotFound for a missing contest or one whose nominees are not published
 // yet.
-func (s *Service) Nominees(ctx context.Context, year, category int) ([]models.Nomination, error) {
+func (s *Service) Nominees(ctx context.Context, year, category int, r PageRequest) (Page[models.Nomination], error) {
 	contest, err := s.store.Contest(ctx, year)
 	if err == nil && !contest.Stages.NomineesPublished {
 		err = models.WithDetail(models.ErrNotFound, "the nominees of this contest are not published yet")
@@ -128,7 +151,7 @@ func (s *Service) Nominees(ctx context.Context, year, category int) ([]models.No
 			States: []models.NominationState{models.NominationNominee, models.NominationChampion, models.NominationWinner}})
 	}
 	if err != nil {
-		return nil, err
+		return Page[models.Nomination]{}, err
 	}
 	out := make([]models.Nomination, 0, len(list))
 	for _, n := range list {
@@ -137,5 +160,5 @@ func (s *Service) Nominees(ctx context.Context, year, category int) ([]models.No
 			out = append(out, n)
 		}
 	}
-	return out, nil
+	return pageOf(out, r, nominationKey), nil
 }

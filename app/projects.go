@@ -28,7 +28,7 @@ func (s *Service) Project(ctx context.Context, actor models.User, id string) (p 
 		return p, true, nil
 	}
 	if !p.IsPublic() {
-		return models.Project{}, false, models.ErrNotFound
+		return models.Project{}, false, models.WithDetail(models.ErrNotFound, "no such project")
 	}
 	return p, false, nil
 }

@@ -23,12 +23,15 @@ type Ranking struct {
 	Normalization string
 	// Rows are by category, then rank.
 	Rows []RankingRow
+	// Next is the cursor of the last row when more rows follow.
+	Next string
 }
 
 // Rankings ranks the year's reviewed nominations in category, or in every
-// category when it is 0, from submitted reviews only. Admins only. Returns
+// category when it is 0, from submitted reviews only, and answers the page
+// of rows r asks for. Admins only. Returns
 // ErrForbidden for anyone else and ErrNotFound for a missing contest.
-func (s *Service) Rankings(ctx context.Context, actor models.User, year, category int) (Ranking, error) {
+func (s *Service) Rankings(ctx context.Context, actor models.User, year, category int, r PageRequest) (Ranking, error) {
 	if err := requireAdmin(actor); err != nil {
 		return Ranking{}, err
 	}
@@ -40,13 +43,14 @@ func (s *Service) Rankings(ctx context.Context, actor models.User, year, categor
 	if err != nil {
 		return Ranking{}, err
 	}
-	out := Ranking{Normalization: contest.Settings.ScoreNormalization, Rows: []RankingRow{}}
+	var rows []RankingRow
 	for cat := 1; cat <= len(models.ActionLines); cat++ {
 		if category == 0 || category == cat {
-			out.Rows = append(out.Rows, ranking[cat]...)
+			rows = append(rows, ranking[cat]...)
 		}
 	}
-	return out, nil
+	p := pageOf(rows, r, rankingKey)
+	return Ranking{Normalization: contest.Settings.ScoreNormalization, Rows: p.Items, Next: p.Next}, nil
 }
 
 // ranking ranks the contest's reviewed nominations per category under its

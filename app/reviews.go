@@ -80,28 +80,31 @@ type AssignmentToReview struct {
 	Criteria   []models.Criterion
 }
 
-// AssignmentsOf lists actor's own assignments, each with its nomination and
+// AssignmentsOf answers the page r asks for of actor's own assignments,
+// each with its nomination and
 // criteria. A reviewer lists their own; it returns only database errors.
-func (s *Service) AssignmentsOf(ctx context.Context, actor models.User) ([]AssignmentToReview, error) {
+func (s *Service) AssignmentsOf(ctx context.Context, actor models.User, r PageRequest) (Page[AssignmentToReview], error) {
 	list, err := s.store.Assignments(ctx, store.AssignmentQuery{ReviewerID: actor.ID})
 	if err != nil {
-		return nil, err
+		return Page[AssignmentToReview]{}, err
 	}
+	// Only the page's nominations and contests are read.
+	page := pageOf(list, r, assignmentKey)
 	contests := map[int]models.Contest{}
-	out := make([]AssignmentToReview, 0, len(list))
-	for _, a := range list {
+	out := make([]AssignmentToReview, 0, len(page.Items))
+	for _, a := range page.Items {
 		n, err := s.store.Nomination(ctx, a.NominationID)
 		if err != nil {
-			return nil, err
+			return Page[AssignmentToReview]{}, err
 		}
 		contest, ok := contests[a.Contest]
 		if !ok {
 			if contest, err = s.store.Contest(ctx, a.Contest); err != nil {
-				return nil, err
+				return Page[AssignmentToReview]{}, err
 			}
 			contests[a.Contest] = contest
 		}
 		out = append(out, AssignmentToReview{Assignment: a, Nomination: n, Criteria: contest.Settings.Criteria})
 	}
-	return out, nil
+	return Page[AssignmentToReview]{Items: out, Next: page.Next}, nil
 }

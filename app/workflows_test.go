@@ -119,6 +119,7 @@ func TestRenderMail_EveryKeyRenders(t *testing.T) {
 		Project:    models.Project{ID: "p1", ProjectContent: models.ProjectContent{Title: "Open maps"}, Note: "Add sources"},
 		Decision:   models.ProjectReturned, Votes: []models.Vote{{ID: "v1", Category: 3, NominationID: "n1", Receipt: "r"}}}
 	for _, key := range []app.MailKey{app.MailNominationReceived, app.MailNominationWithdrawn, app.MailNominationScreenedOut,
+		app.MailNomineeChosen, app.MailNomineeNotShortlisted,
 		app.MailChampionChosen, app.MailChampionDropped, app.MailResultsWinner, app.MailResultsChampion, app.MailVoteReceipts,
 		app.MailProjectModerated, app.MailAssignmentsNew, app.MailVerifyEmail, app.MailResetPassword} {
 		t.Run(string(key), func(t *testing.T) {

@@ -76,16 +76,20 @@ func reviewed(n models.Nomination) reviewedNomination {
 // myAssignments lists the signed-in reviewer's own assignments with each
 // nomination's content and the contest's criteria (app.Service.AssignmentsOf).
 func (s *server) myAssignments(c *gin.Context) {
-	list, err := s.app.AssignmentsOf(useCase(c), currentUser(c))
+	r, ok := pageRequest(c)
+	if !ok {
+		return
+	}
+	list, err := s.app.AssignmentsOf(useCase(c), currentUser(c), r)
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	items := make([]reviewerAssignment, 0, len(list))
-	for _, a := range list {
+	items := make([]reviewerAssignment, 0, len(list.Items))
+	for _, a := range list.Items {
 		items = append(items, reviewerAssignment{Assignment: a.Assignment, Nomination: reviewed(a.Nomination), Criteria: a.Criteria})
 	}
-	c.JSON(http.StatusOK, page[reviewerAssignment]{Items: items})
+	c.JSON(http.StatusOK, page[reviewerAssignment]{Items: items, NextCursor: encodeCursor(list.Next)})
 }
 
 type manualAssignmentRequest struct {

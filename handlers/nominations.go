@@ -133,12 +133,16 @@ func (s *server) withdrawNomination(c *gin.Context) {
 // myNominations lists the signed-in user's nominations, newest contest
 // first.
 func (s *server) myNominations(c *gin.Context) {
-	list, err := s.app.NominationsOf(useCase(c), currentUser(c))
+	r, ok := pageRequest(c)
+	if !ok {
+		return
+	}
+	list, err := s.app.NominationsOf(useCase(c), currentUser(c), r)
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": list, "next_cursor": ""})
+	c.JSON(http.StatusOK, pageOf(list))
 }
 
 // contestNominations lists a contest's nominations for admins, by category
@@ -152,12 +156,16 @@ func (s *server) contestNominations(c *gin.Context) {
 	if !ok {
 		return
 	}
-	list, err := s.app.ContestNominations(useCase(c), currentUser(c), year, f)
+	r, ok := pageRequest(c)
+	if !ok {
+		return
+	}
+	list, err := s.app.ContestNominations(useCase(c), currentUser(c), year, f, r)
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": list, "next_cursor": ""})
+	c.JSON(http.StatusOK, pageOf(list))
 }
 
 // nominationFilter reads the category and state query parameters.

@@ -21,12 +21,24 @@ func (s *server) rankings(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ranking, err := s.app.Rankings(useCase(c), currentUser(c), year, category)
+	r, ok := pageRequest(c)
+	if !ok {
+		return
+	}
+	ranking, err := s.app.Rankings(useCase(c), currentUser(c), year, category, r)
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"normalization": ranking.Normalization, "items": ranking.Rows, "next_cursor": ""})
+	c.JSON(http.StatusOK, rankingPage{Normalization: ranking.Normalization,
+		page: page[app.RankingRow]{Items: ranking.Rows, NextCursor: encodeCursor(ranking.Next)}})
+}
+
+// rankingPage is a page of a ranking with the normalization it is ranked
+// by.
+type rankingPage struct {
+	Normalization string `json:"normalization"`
+	page[app.RankingRow]
 }
 
 func categoryQuery(c *gin.Context) (int, bool) {
@@ -80,15 +92,19 @@ func (s *server) nominees(c *gin.Context) {
 	if !ok {
 		return
 	}
-	list, err := s.app.Nominees(useCase(c), year, category)
+	r, ok := pageRequest(c)
+	if !ok {
+		return
+	}
+	list, err := s.app.Nominees(useCase(c), year, category, r)
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	items := make([]publicNominationView, len(list))
-	for i, n := range list {
+	items := make([]publicNominationView, len(list.Items))
+	for i, n := range list.Items {
 		items[i] = publicNomination(n)
 	}
 	c.Header("Cache-Control", "public, max-age=60")
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
+	c.JSON(http.StatusOK, page[publicNominationView]{Items: items, NextCursor: encodeCursor(list.Next)})
 }

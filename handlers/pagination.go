@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/models"
 )
 
@@ -50,6 +51,18 @@ func pageParams(c *gin.Context) (limit int, after string, ok bool) {
 		after = string(b)
 	}
 	return limit, after, true
+}
+
+// pageRequest reads limit and cursor for a list that app pages
+// (app.PageRequest); a bad value answers 422 naming the parameter.
+func pageRequest(c *gin.Context) (app.PageRequest, bool) {
+	limit, after, ok := pageParams(c)
+	return app.PageRequest{Limit: limit, After: after}, ok
+}
+
+// pageOf is the answer of a page app cut.
+func pageOf[T any](p app.Page[T]) page[T] {
+	return page[T]{Items: p.Items, NextCursor: encodeCursor(p.Next)}
 }
 
 func encodeCursor(after string) string {

@@ -37,16 +37,20 @@ var problemKinds = []struct {
 	status int
 	slug   string
 	title  string
+	// detail is said when the error carries none of its own, so that every
+	// problem has one.
+	detail string
 }{
-	{models.ErrInvalid, http.StatusUnprocessableEntity, "validation", "Your request has invalid fields"},
-	{models.ErrNotFound, http.StatusNotFound, "not-found", "Not found"},
-	{models.ErrPhaseClosed, http.StatusConflict, "phase-closed", "The contest window is closed"},
-	{models.ErrConflict, http.StatusConflict, "conflict", "Conflict with the current state"},
-	{models.ErrForbidden, http.StatusForbidden, "forbidden", "Forbidden"},
-	{models.ErrUnauthorized, http.StatusUnauthorized, "unauthorized", "Authentication required"},
-	{models.ErrPreconditionFailed, http.StatusPreconditionFailed, "precondition-failed", "The object changed since you read it"},
-	{models.ErrRateLimited, http.StatusTooManyRequests, "rate-limited", "Too many requests"},
-	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Unavailable for a moment"},
+	{models.ErrInvalid, http.StatusUnprocessableEntity, "validation", "Your request has invalid fields", "the request has invalid fields"},
+	{models.ErrNotFound, http.StatusNotFound, "not-found", "Not found", "there is no such object, or you may not see it"},
+	{models.ErrPhaseClosed, http.StatusConflict, "phase-closed", "The contest window is closed", "the contest window of this step is closed"},
+	{models.ErrConflict, http.StatusConflict, "conflict", "Conflict with the current state", "the change conflicts with the current state"},
+	{models.ErrForbidden, http.StatusForbidden, "forbidden", "Forbidden", "your account may not do this"},
+	{models.ErrUnauthorized, http.StatusUnauthorized, "unauthorized", "Authentication required", "sign in and send your access token"},
+	{models.ErrPreconditionFailed, http.StatusPreconditionFailed, "precondition-failed", "The object changed since you read it",
+		"the object changed since you read it; read it again and retry with its new ETag"},
+	{models.ErrRateLimited, http.StatusTooManyRequests, "rate-limited", "Too many requests", "too many requests; retry after the time Retry-After gives"},
+	{models.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "Unavailable for a moment", "the platform is unavailable for a moment; retry"},
 }
 
 // requestError is a fault of the HTTP request itself (malformed JSON, an
@@ -90,6 +94,9 @@ func respondError(c *gin.Context, err error) {
 		if errors.As(err, &pc) {
 			p.Detail, p.Window = pc.Error(), string(pc.Name)
 			p.OpensAt, p.ClosesAt = &pc.Dates.OpensAt, &pc.Dates.ClosesAt
+		}
+		if p.Detail == "" {
+			p.Detail = k.detail
 		}
 		if k.status == http.StatusUnauthorized {
 			c.Header("WWW-Authenticate", `Bearer realm="wsis"`)

@@ -140,9 +140,15 @@ type Contest struct {
 type PhaseClosedError struct {
 	Name  WindowName
 	Dates Window
+	// Detail, when set, says what the action waits for instead of the
+	// window's dates.
+	Detail string
 }
 
 func (e *PhaseClosedError) Error() string {
+	if e.Detail != "" {
+		return e.Detail
+	}
 	return fmt.Sprintf("the %s window is open from %s to %s (UTC); it is closed now", e.Name,
 		e.Dates.OpensAt.UTC().Format(time.RFC3339), e.Dates.ClosesAt.UTC().Format(time.RFC3339))
 }
@@ -172,7 +178,7 @@ func (c Contest) RequireClosed(name WindowName, t time.Time) error {
 	if !t.Before(w.ClosesAt) {
 		return nil
 	}
-	return WithDetail(ErrPhaseClosed, fmt.Sprintf("this step comes after the %s window closes at %s (UTC)",
+	return c.phaseClosed(name, fmt.Sprintf("this step comes after the %s window closes at %s (UTC)",
 		name, w.ClosesAt.UTC().Format(time.RFC3339)))
 }
 
@@ -193,8 +199,15 @@ func (c Contest) RequireNotOpened(name WindowName, t time.Time) error {
 	if t.Before(w.OpensAt) {
 		return nil
 	}
-	return WithDetail(ErrPhaseClosed, fmt.Sprintf("this step must come before the %s window opens at %s (UTC)",
+	return c.phaseClosed(name, fmt.Sprintf("this step must come before the %s window opens at %s (UTC)",
 		name, w.OpensAt.UTC().Format(time.RFC3339)))
+}
+
+// phaseClosed is the *PhaseClosedError of window name that says detail: an
+// action that waits for a stage or the end of a window still names the
+// window it is bound to, with its dates.
+func (c Contest) phaseClosed(name WindowName, detail string) error {
+	return &PhaseClosedError{Name: name, Dates: c.Schedule.Window(name), Detail: detail}
 }
 
 // OpenWindow returns the window open at t, if any.

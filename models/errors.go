@@ -27,6 +27,12 @@ var (
 	ErrUnavailable = errors.New("unavailable")
 )
 
+// Stale is the ErrPreconditionFailed of an If-Match version that is not the
+// object's current one, with what the client should do about it.
+func Stale() error {
+	return WithDetail(ErrPreconditionFailed, "the object changed since you read it; read it again and retry with its new ETag")
+}
+
 // FieldError names one invalid input field by its JSON path.
 type FieldError struct {
 	Field   string `json:"field"`

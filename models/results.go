@@ -14,7 +14,7 @@ import (
 // ErrPhaseClosed outside that time.
 func (c Contest) CheckChampionsPublishable(now time.Time) error {
 	if !c.Stages.NomineesPublished {
-		return WithDetail(ErrPhaseClosed, "the nominees of this contest are not published")
+		return c.phaseClosed(WindowVoting, "the nominees of this contest are not published")
 	}
 	if err := c.RequireClosed(WindowVoting, now); err != nil {
 		return err
@@ -38,7 +38,7 @@ func (c *Contest) PublishChampions() error {
 // phase-closed error saying which.
 func (c Contest) RequireSelection(t time.Time) error {
 	if !c.Stages.ChampionsPublished {
-		return WithDetail(ErrPhaseClosed, "the champions of this contest are not published yet")
+		return c.phaseClosed(WindowSelection, "the champions of this contest are not published yet")
 	}
 	return c.RequireOpen(WindowSelection, t)
 }
@@ -51,7 +51,7 @@ func (c Contest) CheckResultsPublishable(now time.Time) error {
 		return WithDetail(ErrConflict, "the results of this contest are published")
 	}
 	if !c.Stages.ChampionsPublished {
-		return WithDetail(ErrPhaseClosed, "the champions of this contest are not published")
+		return c.phaseClosed(WindowSelection, "the champions of this contest are not published")
 	}
 	return c.RequireClosed(WindowSelection, now)
 }

@@ -80,7 +80,7 @@ func Voter(u User, emailVerified bool) error {
 // error saying which.
 func (c Contest) RequireVoting(t time.Time) error {
 	if !c.Stages.NomineesPublished {
-		return WithDetail(ErrPhaseClosed, "the nominees of this contest are not published yet")
+		return c.phaseClosed(WindowVoting, "the nominees of this contest are not published yet")
 	}
 	return c.RequireOpen(WindowVoting, t)
 }

@@ -100,7 +100,7 @@ func (s *Store) readModifyWrite(coll, id, op string, ifMatch bool, attempt func(
 				return err
 			}
 			if ifMatch || i == maxAttempts {
-				return fmt.Errorf("store: %s: %w", op, models.ErrPreconditionFailed)
+				return fmt.Errorf("store: %s: %w", op, models.Stale())
 			}
 		}
 	})
@@ -122,7 +122,7 @@ func (s *Store) replaceRead(ctx context.Context, coll, op, id string, read int, 
 // the document read must be at that version.
 func checkVersion(op string, want, got int) error {
 	if want > 0 && want != got {
-		return fmt.Errorf("store: %s: %w", op, models.ErrPreconditionFailed)
+		return fmt.Errorf("store: %s: %w", op, models.Stale())
 	}
 	return nil
 }

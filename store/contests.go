@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/wsis-platform/wsis/models"
@@ -92,7 +94,11 @@ func (s *Store) CreateContest(ctx context.Context, c models.Contest) (models.Con
 // none.
 func (s *Store) Contest(ctx context.Context, year int) (models.Contest, error) {
 	var d contestDoc
-	if err := s.db.Collection(colContests).FindOne(ctx, bson.D{{Key: "_id", Value: strconv.Itoa(year)}}).Decode(&d); err != nil {
+	err := s.db.Collection(colContests).FindOne(ctx, bson.D{{Key: "_id", Value: strconv.Itoa(year)}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return models.Contest{}, fmt.Errorf("store: find contest: %w", models.WithDetail(models.ErrNotFound, "no contest for "+strconv.Itoa(year)))
+	}
+	if err != nil {
 		return models.Contest{}, mapErr("find contest", err)
 	}
 	return d.contest(), nil

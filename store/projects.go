@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -122,10 +123,13 @@ func (s *Store) CreateProject(ctx context.Context, p models.Project) (models.Pro
 func (s *Store) Project(ctx context.Context, id string) (models.Project, error) {
 	var d projectDoc
 	if err := s.db.Collection(colProjects).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return models.Project{}, noSuchProject("find project")
+		}
 		return models.Project{}, mapErr("find project", err)
 	}
 	if d.Deleted {
-		return models.Project{}, fmt.Errorf("store: find project: %w", models.ErrNotFound)
+		return models.Project{}, noSuchProject("find project")
 	}
 	return d.project(), nil
 }
@@ -139,9 +143,15 @@ func (s *Store) OwnedProject(ctx context.Context, id, ownerID string) (models.Pr
 		return models.Project{}, err
 	}
 	if p.OwnerID != ownerID {
-		return models.Project{}, fmt.Errorf("store: find project: %w", models.ErrNotFound)
+		return models.Project{}, noSuchProject("find project")
 	}
 	return p, nil
+}
+
+// noSuchProject is the ErrNotFound of a project that is missing, deleted or
+// another user's: one answer for all three, so that existence does not leak.
+func noSuchProject(op string) error {
+	return fmt.Errorf("store: %s: %w", op, models.WithDetail(models.ErrNotFound, "no such project"))
 }
 
 // ProjectChange is a change to a project decided on its current value: it
@@ -161,7 +171,7 @@ func (s *Store) UpdateProject(ctx context.Context, id, ownerID string, version i
 		var err error
 		p, err = s.Project(ctx, id)
 		if err == nil && ownerID != "" && p.OwnerID != ownerID {
-			err = fmt.Errorf("store: %s: %w", op, models.ErrNotFound)
+			err = noSuchProject(op)
 		}
 		if err != nil {
 			return false, err

@@ -261,7 +261,7 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 			return models.User{}, models.User{}, err
 		}
 		if version > 0 && u.Version != version {
-			return models.User{}, models.User{}, fmt.Errorf("store: update access: %w", models.ErrPreconditionFailed)
+			return models.User{}, models.User{}, fmt.Errorf("store: update access: %w", models.Stale())
 		}
 		return u, u, nil
 	}
@@ -394,7 +394,7 @@ func (s *Store) staleOrMissing(ctx context.Context, op, id string, err error) er
 	if _, err := s.UserByID(ctx, id); err != nil {
 		return mapErr(op, err)
 	}
-	return fmt.Errorf("store: %s: %w", op, models.ErrPreconditionFailed)
+	return fmt.Errorf("store: %s: %w", op, models.Stale())
 }
 
 // MarkEmailVerified records that the account's email is verified. It is
