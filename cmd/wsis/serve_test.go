@@ -124,13 +124,6 @@ func TestServe_EmbeddedStoreStartsServesAndRestarts(t *testing.T) {
 	}
 }
 
-func TestRun_UnknownCommandFails(t *testing.T) {
-	err := run(context.Background(), []string{"frobnicate"}, env(nil), strings.NewReader(""), io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "frobnicate") {
-		t.Fatalf("err = %v", err)
-	}
-}
-
 func TestRun_InvalidConfigurationStopsTheStart(t *testing.T) {
 	err := run(context.Background(), nil, env(map[string]string{"WSIS_ADDR": "nope", "WSIS_DATA_DIR": t.TempDir()}),
 		strings.NewReader(""), io.Discard, io.Discard)
@@ -221,5 +214,34 @@ func TestHealthcheck_ReadyServerPassesStoppedOneFails(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"healthcheck", "--url", base + "/readyz"}, env(nil), strings.NewReader(""), io.Discard, io.Discard); err == nil {
 		t.Fatal("healthcheck of a stopped server passed")
+	}
+}
+
+func TestRun_HelpListsEveryCommand(t *testing.T) {
+	commands := []string{"serve", "admin create", "seed", "bench catalogue", "bench accounts", "bench votes",
+		"bench recount", "keys add", "healthcheck", "help"}
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		t.Run(args[0], func(t *testing.T) {
+			var out strings.Builder
+			if err := run(context.Background(), args, env(nil), strings.NewReader(""), &out, io.Discard); err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			for _, c := range commands {
+				if !strings.Contains(out.String(), "\n  "+c+" ") {
+					t.Errorf("help lacks a line for %q:\n%s", c, out.String())
+				}
+			}
+		})
+	}
+}
+
+func TestRun_UnknownCommandSaysSoAndListsCommands(t *testing.T) {
+	var errOut strings.Builder
+	err := run(context.Background(), []string{"frobnicate"}, env(nil), strings.NewReader(""), io.Discard, &errOut)
+	if err == nil || !strings.Contains(err.Error(), `unknown command "frobnicate"`) {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(errOut.String(), "bench recount") {
+		t.Errorf("the command list is not shown:\n%s", errOut.String())
 	}
 }
