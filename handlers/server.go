@@ -126,6 +126,7 @@ func New(cfg Config) (*gin.Engine, error) {
 		withRequestID(cfg.Logger),
 		accessLog(),
 		newHTTPMetrics(cfg.Registry).middleware(),
+		compress(),
 		recovery(),
 		securityHeaders(cfg.HSTS),
 		limitBody(),
