@@ -154,7 +154,9 @@ func (w *gzipResponse) Flush() {
 }
 
 // Hijack hands over the connection; nothing held back is sent.
-func (w *gzipResponse) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.ResponseWriter.Hijack() }
+func (w *gzipResponse) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return w.ResponseWriter.Hijack()
+}
 
 // release writes the held-back bytes through the decided path.
 func (w *gzipResponse) release() error {
