@@ -1,10 +1,8 @@
 package handlers
 
 import (
-	"bufio"
 	"compress/gzip"
 	"mime"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -151,11 +149,6 @@ func (w *gzipResponse) Flush() {
 		_ = w.gz.Flush()
 	}
 	w.ResponseWriter.Flush()
-}
-
-// Hijack hands over the connection; nothing held back is sent.
-func (w *gzipResponse) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return w.ResponseWriter.Hijack()
 }
 
 // release writes the held-back bytes through the decided path.
