@@ -19,7 +19,9 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	root.GET("/assets/:name", s.asset)
 	root.GET("/healthz", s.healthz)
 	root.GET("/readyz", s.readyz)
-	root.GET("/metrics", s.metrics())
+	if s.metricsOn { // else on an address of its own (WSIS_METRICS_ADDR)
+		root.GET("/metrics", s.metrics())
+	}
 	root.GET("/.well-known/jwks.json", s.jwks)
 
 	api := root.Group("/api/v1")

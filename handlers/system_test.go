@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -188,5 +189,17 @@ func TestMetrics_CountsByRouteAndStatus(t *testing.T) {
 	}
 	if strings.Contains(body, "probe-1") {
 		t.Error("an unmatched path became a metric label")
+	}
+}
+
+func TestMetrics_ElsewhereIsNotFoundHereAndServedByItsHandler(t *testing.T) {
+	reg := handlers.NewRegistry()
+	s := newServer(t, func(c *handlers.Config) { c.Registry, c.MetricsElsewhere = reg, true })
+	s.do(t, http.MethodGet, "/api/v1/reference", nil)
+	wantProblem(t, s.do(t, http.MethodGet, "/metrics", nil), http.StatusNotFound, "not-found")
+	rec := httptest.NewRecorder()
+	handlers.MetricsHandler(reg).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if want := `wsis_http_requests_total{method="GET",route="/api/v1/reference",status="200"} 1`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("the metrics handler lacks %s:\n%.400s", want, rec.Body)
 	}
 }
