@@ -90,3 +90,22 @@ func TestCompress_GzipAnswerHasAWeakETagThatIfMatchTakes(t *testing.T) {
 		t.Fatalf("PATCH with the weak ETag: %d %s", rec.Code, rec.Body)
 	}
 }
+
+func TestCompress_CSVExportIsGzipXLSXIsNot(t *testing.T) {
+	s := newPrizes(t, "")
+	s.seedCatalogue(t, 20, 7)
+	web := httptest.NewServer(s.engine)
+	t.Cleanup(web.Close)
+	res, body := send(t, http.MethodGet, web.URL+"/api/v1/projects/export?format=csv", "Accept-Encoding", "gzip")
+	if res.Header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("CSV: Content-Encoding %q, Content-Type %q", res.Header.Get("Content-Encoding"), res.Header.Get("Content-Type"))
+	}
+	if rows := strings.Count(string(gunzip(t, body)), "\n"); rows < 21 {
+		t.Errorf("CSV has %d lines, want a header and 20 projects", rows)
+	}
+	res, body = send(t, http.MethodGet, web.URL+"/api/v1/admin/contests/2027/export?what=nominations&format=xlsx",
+		"Accept-Encoding", "gzip", "Authorization", "Bearer "+s.adminTok)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "" || !bytes.HasPrefix(body, []byte("PK")) {
+		t.Errorf("XLSX: %d, Content-Encoding %q, %d bytes", res.StatusCode, res.Header.Get("Content-Encoding"), len(body))
+	}
+}
