@@ -56,8 +56,8 @@ func TestErrors_ProblemShapes(t *testing.T) {
 	t.Run("wrong method is 405 with Allow", func(t *testing.T) {
 		rec := s.do(t, http.MethodDelete, "/api/v1/reference", nil)
 		wantProblem(t, rec, http.StatusMethodNotAllowed, "method-not-allowed")
-		if rec.Header().Get("Allow") != "GET" {
-			t.Fatalf("Allow = %q, want GET", rec.Header().Get("Allow"))
+		if rec.Header().Get("Allow") != "GET, HEAD" {
+			t.Fatalf("Allow = %q, want GET, HEAD", rec.Header().Get("Allow"))
 		}
 	})
 	t.Run("malformed JSON is 400", func(t *testing.T) {

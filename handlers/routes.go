@@ -12,16 +12,19 @@ import (
 // cross-site requests; users' writes take perAccount, their limit.
 func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	perAccount, votes := s.limitWrites(), s.limitVotes()
+	root := headRouter{&r.RouterGroup} // every GET route answers HEAD too
 
 	// The web UI: its page and the embedded assets it loads.
-	r.GET("/", s.uiShell)
-	r.GET("/assets/:name", s.asset)
-	r.GET("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", s.metrics())
-	r.GET("/.well-known/jwks.json", s.jwks)
+	root.GET("/", s.uiShell)
+	root.GET("/assets/:name", s.asset)
+	root.GET("/healthz", s.healthz)
+	root.GET("/readyz", s.readyz)
+	if s.metricsOn { // else on an address of its own (WSIS_METRICS_ADDR)
+		root.GET("/metrics", s.metrics())
+	}
+	root.GET("/.well-known/jwks.json", s.jwks)
 
-	api := r.Group("/api/v1")
+	api := root.Group("/api/v1")
 
 	// Anyone.
 	api.GET("/openapi.yaml", s.openAPI)

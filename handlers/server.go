@@ -44,8 +44,11 @@ type Config struct {
 	HSTS bool
 	// RateLimits are the abuse limits; zero fields take DefaultRateLimits.
 	RateLimits RateLimits
-	// Registry receives the platform's metrics; nil makes a new one.
+	// Registry receives the platform's metrics; nil makes one (NewRegistry).
 	Registry *prometheus.Registry
+	// MetricsElsewhere leaves /metrics unrouted (404) here, for a platform
+	// that serves MetricsHandler(Registry) on an address of its own.
+	MetricsElsewhere bool
 	// Background, when set, counts the work a request starts and does not
 	// wait for (queueing a password-reset mail). Whoever stops the server
 	// waits for it after the HTTP server has shut down and before closing
@@ -71,6 +74,7 @@ type server struct {
 	publicURL string
 	mailboxOn bool
 	registry  *prometheus.Registry
+	metricsOn bool
 	bg        *sync.WaitGroup
 	limits    struct {
 		login, register, refresh, forgot *limiter
@@ -94,8 +98,7 @@ func New(cfg Config) (*gin.Engine, error) {
 		cfg.Background = &sync.WaitGroup{}
 	}
 	if cfg.Registry == nil {
-		cfg.Registry = prometheus.NewRegistry()
-		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		cfg.Registry = NewRegistry()
 	}
 	service := cfg.App
 	if service == nil {
@@ -107,7 +110,8 @@ func New(cfg Config) (*gin.Engine, error) {
 	}
 	s := &server{app: service, store: cfg.Store, search: cfg.Search, tokens: cfg.Tokens, hasher: cfg.Hasher, mailer: cfg.Mailer,
 		sessions: auth.NewSessions(cfg.Store, cfg.Clock), log: cfg.Logger, clock: cfg.Clock,
-		publicURL: cfg.PublicURL, mailboxOn: cfg.DevMailbox, registry: cfg.Registry, bg: cfg.Background}
+		publicURL: cfg.PublicURL, mailboxOn: cfg.DevMailbox, registry: cfg.Registry, bg: cfg.Background,
+		metricsOn: !cfg.MetricsElsewhere}
 	limits := withDefaults(cfg.RateLimits)
 	s.limits.login, s.limits.register = newLimiter(limits.Login), newLimiter(limits.Register)
 	s.limits.refresh, s.limits.forgot = newLimiter(limits.Refresh), newLimiter(limits.Forgot)
@@ -126,6 +130,7 @@ func New(cfg Config) (*gin.Engine, error) {
 		withRequestID(cfg.Logger),
 		accessLog(),
 		newHTTPMetrics(cfg.Registry).middleware(),
+		compress(),
 		recovery(),
 		securityHeaders(cfg.HSTS),
 		limitBody(),
@@ -136,6 +141,14 @@ func New(cfg Config) (*gin.Engine, error) {
 	}
 	s.routes(r, crossOrigin)
 	return r, nil
+}
+
+// NewRegistry is a metrics registry with the Go runtime's and the process's
+// collectors, to which New adds the HTTP metrics.
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
 }
 
 func withDefaults(l RateLimits) RateLimits {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wsis-platform/wsis/models"
@@ -32,9 +33,12 @@ func (s *server) readyz(c *gin.Context) {
 }
 
 // metrics serves the Prometheus metrics of the platform's registry.
-func (s *server) metrics() gin.HandlerFunc {
-	h := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
-	return gin.WrapH(h)
+func (s *server) metrics() gin.HandlerFunc { return gin.WrapH(MetricsHandler(s.registry)) }
+
+// MetricsHandler serves the metrics of reg in Prometheus's text format, the
+// handler of /metrics wherever it is served.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 // openAPI serves the hand-written OpenAPI description of this API.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -101,8 +102,18 @@ func TestOpenAPI_MatchesRoutes(t *testing.T) {
 		routed[r.Method+" "+ginToOpenAPI(r.Path)] = true
 	}
 	for op := range routed {
+		// HEAD is answered wherever GET is, as openapi.yaml's info says.
+		if path, ok := strings.CutPrefix(op, "HEAD "); ok {
+			if !described["GET "+path] {
+				t.Errorf("route %s answers HEAD but its GET is not in openapi.yaml", path)
+			}
+			continue
+		}
 		if !described[op] {
 			t.Errorf("route %s is not in openapi.yaml", op)
+		}
+		if path, ok := strings.CutPrefix(op, "GET "); ok && !routed["HEAD "+path] {
+			t.Errorf("route %s answers GET but not HEAD", path)
 		}
 	}
 	for op := range described {
@@ -178,5 +189,17 @@ func TestMetrics_CountsByRouteAndStatus(t *testing.T) {
 	}
 	if strings.Contains(body, "probe-1") {
 		t.Error("an unmatched path became a metric label")
+	}
+}
+
+func TestMetrics_ElsewhereIsNotFoundHereAndServedByItsHandler(t *testing.T) {
+	reg := handlers.NewRegistry()
+	s := newServer(t, func(c *handlers.Config) { c.Registry, c.MetricsElsewhere = reg, true })
+	s.do(t, http.MethodGet, "/api/v1/reference", nil)
+	wantProblem(t, s.do(t, http.MethodGet, "/metrics", nil), http.StatusNotFound, "not-found")
+	rec := httptest.NewRecorder()
+	handlers.MetricsHandler(reg).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if want := `wsis_http_requests_total{method="GET",route="/api/v1/reference",status="200"} 1`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("the metrics handler lacks %s:\n%.400s", want, rec.Body)
 	}
 }

@@ -22,6 +22,7 @@ import (
 // each mirrored by a flag that overrides it.
 type config struct {
 	Addr           string
+	MetricsAddr    string
 	DataDir        string
 	MongoURI       string
 	Database       string
@@ -51,6 +52,16 @@ var settings = []setting{
 			return errors.New("must be host:port or :port")
 		}
 		c.Addr = v
+		return nil
+	}},
+	{env: "WSIS_METRICS_ADDR", flag: "metrics-addr", usage: "address to serve /metrics on, apart from the API; empty serves it on WSIS_ADDR", set: func(c *config, v string) error {
+		if v == "" {
+			return nil
+		}
+		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+			return errors.New("must be host:port or :port")
+		}
+		c.MetricsAddr = v
 		return nil
 	}},
 	{env: "WSIS_DATA_DIR", flag: "data-dir", def: "./data", usage: "directory of the embedded database and local state", set: func(c *config, v string) error {
@@ -226,6 +237,9 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 			return config{}, fmt.Errorf("invalid %s (-%s): %w", s.env, s.flag, err)
 		}
 	}
+	if _, port, _ := net.SplitHostPort(c.Addr); c.MetricsAddr == c.Addr && port != "0" {
+		return config{}, errors.New("invalid WSIS_METRICS_ADDR (-metrics-addr): must differ from WSIS_ADDR; leave it empty to serve /metrics there")
+	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		return config{}, errors.New("invalid WSIS_ADMIN_PASSWORD: WSIS_ADMIN_EMAIL and WSIS_ADMIN_PASSWORD are set together")
 	}
@@ -247,7 +261,7 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 // and credentials removed from URLs.
 func (c config) logValue() []any {
 	return []any{
-		"addr", c.Addr, "data_dir", c.DataDir, "mongodb_uri", redactURL(c.MongoURI), "database", c.Database,
+		"addr", c.Addr, "metrics_addr", c.MetricsAddr, "data_dir", c.DataDir, "mongodb_uri", redactURL(c.MongoURI), "database", c.Database,
 		"public_url", c.PublicURL, "smtp_url", redactURL(c.SMTPURL), "dev_mailbox", c.DevMailbox,
 		"admin_email", c.AdminEmail, "admin_password", mask(c.AdminPassword), "trusted_proxies", c.TrustedProxies,
 		"mail_from", c.MailFrom, "rate_limits", fmt.Sprintf("login %s, register %s, refresh %s, forgot %s, write %s",

@@ -19,19 +19,19 @@ func TestLoadConfig_Defaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.DataDir != "./data" || c.Database != "wsis" || c.MongoURI != "" ||
+	if c.Addr != ":8080" || c.MetricsAddr != "" || c.DataDir != "./data" || c.Database != "wsis" || c.MongoURI != "" ||
 		c.DevMailbox || c.TrustedProxies != nil || c.PublicURL != "http://localhost:8080" {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
 
 func TestLoadConfig_FlagsOverrideEnvironment(t *testing.T) {
-	c, err := loadConfig("wsis", []string{"-addr", "127.0.0.1:9000", "-trusted-proxies", "10.0.0.0/8, 192.0.2.1"},
+	c, err := loadConfig("wsis", []string{"-addr", "127.0.0.1:9000", "-metrics-addr", "127.0.0.1:9100", "-trusted-proxies", "10.0.0.0/8, 192.0.2.1"},
 		env(map[string]string{"WSIS_ADDR": ":7000", "WSIS_MONGODB_DATABASE": "prizes", "WSIS_DEV_MAILBOX": "true"}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:9000" || c.Database != "prizes" || !c.DevMailbox ||
+	if c.Addr != "127.0.0.1:9000" || c.MetricsAddr != "127.0.0.1:9100" || c.Database != "prizes" || !c.DevMailbox ||
 		!slices.Equal(c.TrustedProxies, []string{"10.0.0.0/8", "192.0.2.1"}) || c.PublicURL != "http://localhost:9000" {
 		t.Fatalf("config = %+v", c)
 	}
@@ -44,6 +44,8 @@ func TestLoadConfig_InvalidValueNamesTheVariable(t *testing.T) {
 		want string
 	}{
 		{"address without port", map[string]string{"WSIS_ADDR": "localhost"}, "WSIS_ADDR"},
+		{"metrics address without port", map[string]string{"WSIS_METRICS_ADDR": "localhost"}, "WSIS_METRICS_ADDR"},
+		{"metrics address the API's", map[string]string{"WSIS_ADDR": ":9000", "WSIS_METRICS_ADDR": ":9000"}, "WSIS_METRICS_ADDR"},
 		{"empty data dir", map[string]string{"WSIS_DATA_DIR": "  "}, "WSIS_DATA_DIR"},
 		{"not a MongoDB URI", map[string]string{"WSIS_MONGODB_URI": "postgres://db"}, "WSIS_MONGODB_URI"},
 		{"database name with a dot", map[string]string{"WSIS_MONGODB_DATABASE": "wsis.prod"}, "WSIS_MONGODB_DATABASE"},

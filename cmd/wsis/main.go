@@ -25,20 +25,22 @@ func main() {
 
 const usage = `wsis runs the WSIS Stocktaking & Prizes platform.
 
-Usage:
-  wsis [serve] [flags]   serve the API and the web UI (the default)
-  wsis admin create --email EMAIL
-                         create or promote a verified admin; password on stdin
-  wsis keys add          add an access-token signing key (rotation)
-  wsis healthcheck [--url U]
-                         exit 0 when the local server is ready (container healthchecks)
-  wsis seed --projects N [--users U]
-                         fill the database with synthetic published projects
-  wsis bench catalogue --projects N [--requests R]
-                         measure the catalogue on a fresh embedded store
-  wsis help              show this text
+Usage: wsis [command] [flags]
 
-Every flag mirrors an environment variable; "wsis serve --help" lists them.
+Commands:
+  serve              serve the API and the web UI (the default when no command is named)
+  admin create       create or promote a verified admin (--email E; password on stdin)
+  seed               fill the database with synthetic published projects (--projects N)
+  bench catalogue    measure the catalogue's queries on a fresh embedded store
+  bench accounts     measure signed-in reads and writes of profiles under load
+  bench votes        measure casting votes over HTTP against raw inserts
+  bench recount      measure the authoritative recount of N votes
+  keys add           add an access-token signing key (rotation)
+  healthcheck        exit 0 when the local server is ready (container healthchecks)
+  help               show this text
+
+"wsis COMMAND --help" shows a command's flags; every flag mirrors an
+environment variable ("wsis serve --help" lists them).
 `
 
 // run dispatches to a subcommand. It returns when the subcommand ends; the
@@ -47,6 +49,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cmd := "serve"
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
 		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 && isHelpFlag(args[0]) {
+		cmd = "help"
 	}
 	switch cmd {
 	case "serve":
@@ -71,4 +75,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// isHelpFlag reports whether arg asks for help ("-h", "--help", …).
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help":
+		return true
+	}
+	return false
 }

@@ -90,11 +90,12 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 		}
 	}()
 	var background sync.WaitGroup
+	registry := handlers.NewRegistry()
 	engine, err := handlers.New(handlers.Config{
 		Store: st, Search: index, Tokens: tokens, Hasher: hasher, Mailer: outbox, Logger: log, Clock: clock,
 		PublicURL: cfg.PublicURL, DevMailbox: cfg.DevMailbox, TrustedProxies: cfg.TrustedProxies,
 		HSTS: strings.HasPrefix(cfg.PublicURL, "https://"), RateLimits: cfg.RateLimits, Background: &background,
-		App: service,
+		App: service, Registry: registry, MetricsElsewhere: cfg.MetricsAddr != "",
 	})
 	if err != nil {
 		return err
@@ -122,8 +123,34 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	// first, once the HTTP server has shut down.
 	defer background.Wait()
 
-	srv := &http.Server{
-		Handler:           engine,
+	servers := []*http.Server{httpServer(engine, log)}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (WSIS_ADDR): %w", cfg.Addr, err)
+	}
+	listeners := []net.Listener{ln}
+	if cfg.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", handlers.MetricsHandler(registry))
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen on %s (WSIS_METRICS_ADDR): %w", cfg.MetricsAddr, err)
+		}
+		log.Info("serving metrics", "addr", mln.Addr().String())
+		servers, listeners = append(servers, httpServer(mux, log)), append(listeners, mln)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	return serveUntilDone(ctx, servers, listeners, log)
+}
+
+// httpServer is an http.Server of h with the platform's timeouts and limits.
+func httpServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -131,30 +158,41 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s (WSIS_ADDR): %w", cfg.Addr, err)
-	}
-	log.Info("serving", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
-	if ready != nil {
-		ready(ln.Addr().String())
-	}
+}
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+// serveUntilDone serves servers[i] on listeners[i] until ctx ends, then shuts
+// them all down, letting in-flight requests finish within shutdownTimeout.
+// Should one stop serving by itself, the others are closed and its error
+// returned.
+func serveUntilDone(ctx context.Context, servers []*http.Server, listeners []net.Listener, log *slog.Logger) error {
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { errc <- srv.Serve(listeners[i]) }()
+	}
 	select {
 	case err := <-errc:
+		for _, srv := range servers {
+			_ = srv.Close()
+		}
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("stopping: finishing in-flight requests")
 	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
+	var shutdown sync.WaitGroup
+	shutErrs := make([]error, len(servers))
+	for i, srv := range servers {
+		shutdown.Go(func() { shutErrs[i] = srv.Shutdown(shutCtx) })
+	}
+	shutdown.Wait()
+	if err := errors.Join(shutErrs...); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
+	for range servers {
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,11 +30,16 @@ func (l *lockedBuffer) String() string {
 }
 
 // startServer runs serve like `go run ./cmd/wsis` does and returns its base
-// URL and a stop function that waits for a clean shutdown.
-func startServer(t *testing.T, dataDir string, logs io.Writer) (string, func() error) {
+// URL and a stop function that waits for a clean shutdown. extra are more
+// environment variables, name and value.
+func startServer(t *testing.T, dataDir string, logs io.Writer, extra ...string) (string, func() error) {
 	t.Helper()
-	cfg, err := loadConfig("wsis", nil, env(map[string]string{"WSIS_ADDR": "127.0.0.1:0", "WSIS_DATA_DIR": dataDir,
-		"WSIS_ADMIN_EMAIL": "chief@example.org", "WSIS_ADMIN_PASSWORD": "chief admin password", "WSIS_DEV_MAILBOX": "true"}), io.Discard)
+	vars := map[string]string{"WSIS_ADDR": "127.0.0.1:0", "WSIS_DATA_DIR": dataDir,
+		"WSIS_ADMIN_EMAIL": "chief@example.org", "WSIS_ADMIN_PASSWORD": "chief admin password", "WSIS_DEV_MAILBOX": "true"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		vars[extra[i]] = extra[i+1]
+	}
+	cfg, err := loadConfig("wsis", nil, env(vars), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,13 +127,6 @@ func TestServe_EmbeddedStoreStartsServesAndRestarts(t *testing.T) {
 				t.Errorf("run %d: log lacks %q:\n%s", run, want, out)
 			}
 		}
-	}
-}
-
-func TestRun_UnknownCommandFails(t *testing.T) {
-	err := run(context.Background(), []string{"frobnicate"}, env(nil), strings.NewReader(""), io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "frobnicate") {
-		t.Fatalf("err = %v", err)
 	}
 }
 
@@ -221,5 +220,66 @@ func TestHealthcheck_ReadyServerPassesStoppedOneFails(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"healthcheck", "--url", base + "/readyz"}, env(nil), strings.NewReader(""), io.Discard, io.Discard); err == nil {
 		t.Fatal("healthcheck of a stopped server passed")
+	}
+}
+
+func TestRun_HelpListsEveryCommand(t *testing.T) {
+	commands := []string{"serve", "admin create", "seed", "bench catalogue", "bench accounts", "bench votes",
+		"bench recount", "keys add", "healthcheck", "help"}
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		t.Run(args[0], func(t *testing.T) {
+			var out strings.Builder
+			if err := run(context.Background(), args, env(nil), strings.NewReader(""), &out, io.Discard); err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			for _, c := range commands {
+				if !strings.Contains(out.String(), "\n  "+c+" ") {
+					t.Errorf("help lacks a line for %q:\n%s", c, out.String())
+				}
+			}
+		})
+	}
+}
+
+func TestRun_UnknownCommandSaysSoAndListsCommands(t *testing.T) {
+	var errOut strings.Builder
+	err := run(context.Background(), []string{"frobnicate"}, env(nil), strings.NewReader(""), io.Discard, &errOut)
+	if err == nil || !strings.Contains(err.Error(), `unknown command "frobnicate"`) {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(errOut.String(), "bench recount") {
+		t.Errorf("the command list is not shown:\n%s", errOut.String())
+	}
+}
+
+func TestServe_MetricsOnTheirOwnAddress(t *testing.T) {
+	logs := &lockedBuffer{}
+	base, stop := startServer(t, t.TempDir(), logs, "WSIS_METRICS_ADDR", "127.0.0.1:0")
+	var metricsURL string
+	for line := range strings.Lines(logs.String()) {
+		var entry struct{ Msg, Addr string }
+		if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "serving metrics" {
+			metricsURL = "http://" + entry.Addr + "/metrics"
+		}
+	}
+	if metricsURL == "" {
+		t.Fatalf("no metrics address in the log:\n%s", logs.String())
+	}
+	get(t, base+"/api/v1/reference")
+	if code, _ := get(t, base+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("GET /metrics on the main address = %d, want 404", code)
+	}
+	code, body := get(t, metricsURL)
+	if want := `wsis_http_requests_total{method="GET",route="/api/v1/reference",status="200"} 1`; code != http.StatusOK || !strings.Contains(body, want) {
+		t.Errorf("metrics address: %d, lacks %s", code, want)
+	}
+	if code, _ := get(t, strings.TrimSuffix(metricsURL, "metrics")+"api/v1/reference"); code != http.StatusNotFound {
+		t.Errorf("the metrics address serves the API: %d", code)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if _, err := http.Get(metricsURL); err == nil {
+		t.Error("the metrics address still answers after the stop")
 	}
 }
