@@ -66,12 +66,16 @@ func (s *server) catalogue(c *gin.Context) {
 	if !ok {
 		return
 	}
-	res, err := s.search.Catalogue(c.Request.Context(), q)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, catalogueAnswer{Items: res.Items, NextCursor: encodeKey(q.Sort, res.Next), Total: res.Total, Facets: res.Facets})
+	// The key is the query as parsed: equal queries share an answer
+	// whatever the order of their parameters.
+	key := "catalogue?" + c.Request.URL.Query().Encode()
+	s.answers.serve(c, key, s.search.Generation(), func() (any, error) {
+		res, err := s.search.Catalogue(c.Request.Context(), q)
+		if err != nil {
+			return nil, err
+		}
+		return catalogueAnswer{Items: res.Items, NextCursor: encodeKey(q.Sort, res.Next), Total: res.Total, Facets: res.Facets}, nil
+	})
 }
 
 func catalogueQuery(c *gin.Context) (search.CatalogueQuery, bool) {
@@ -146,15 +150,15 @@ func checkFilters(q search.CatalogueQuery) error {
 // stats answers the counts of published projects by action line, SDG,
 // region, stakeholder type, status and year.
 func (s *server) stats(c *gin.Context) {
-	res, err := s.search.Catalogue(c.Request.Context(), search.CatalogueQuery{Sort: "newest", Limit: 0, Facets: true})
-	if err != nil {
-		respondError(c, err)
-		return
-	}
-	c.Header("Cache-Control", "public, max-age=60")
-	c.JSON(http.StatusOK, gin.H{"total": res.Total, "action_line": res.Facets["action_line"], "sdg": res.Facets["sdg"],
-		"region": res.Facets["region"], "stakeholder_type": res.Facets["stakeholder_type"], "status": res.Facets["status"],
-		"year": res.Facets["year"]})
+	s.answers.serve(c, "stats", s.search.Generation(), func() (any, error) {
+		res, err := s.search.Catalogue(c.Request.Context(), search.CatalogueQuery{Sort: "newest", Limit: 0, Facets: true})
+		if err != nil {
+			return nil, err
+		}
+		return gin.H{"total": res.Total, "action_line": res.Facets["action_line"], "sdg": res.Facets["sdg"],
+			"region": res.Facets["region"], "stakeholder_type": res.Facets["stakeholder_type"], "status": res.Facets["status"],
+			"year": res.Facets["year"]}, nil
+	})
 }
 
 // listWork answers a page of working copies: an owner's, or those in some

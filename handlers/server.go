@@ -76,6 +76,7 @@ type server struct {
 	registry  *prometheus.Registry
 	metricsOn bool
 	bg        *sync.WaitGroup
+	answers   answerCache
 	limits    struct {
 		login, register, refresh, forgot *limiter
 		write, vote, voteIP              *keyedLimiter

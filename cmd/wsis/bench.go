@@ -25,7 +25,7 @@ import (
 	"github.com/wsis-platform/wsis/store/seed"
 )
 
-const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R]
+const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R] [--concurrency C --duration D]
        wsis bench accounts --users N [--concurrency C] [--duration D]
        wsis bench votes --voters N [--concurrency C] [--url U]
        wsis bench recount --votes N
@@ -35,7 +35,8 @@ on a loopback port.
 
 catalogue measures over HTTP the latency of a filtered page, a text search, a
 faceted first page and a deep cursor page, then the same queries straight
-against the store.
+against the store; with --concurrency, it then loads the front page, random
+filter combinations and random two-word searches from C clients for D each.
 
 accounts loads GET /me and PATCH /me, as signed-in members, from C concurrent
 clients for D each, and reports requests per second and latency.
@@ -69,6 +70,8 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	projects := fs.Int("projects", 20000, "published projects to seed")
 	requests := fs.Int("requests", 200, "requests per query")
 	direct := fs.Bool("direct", true, "also run the queries straight against the store")
+	concurrency := fs.Int("concurrency", 0, "then load the front page, random filters and random searches from this many clients")
+	duration := fs.Duration("duration", 8*time.Second, "with --concurrency: how long each kind of query is loaded")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -146,6 +149,9 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 			return fmt.Errorf("%s: %w", b.name, err)
 		}
 		fmt.Fprintf(stdout, "%-44s %8.2f %8.2f %8.2f\n", b.name, pct(lat, 50), pct(lat, 95), pct(lat, 99))
+	}
+	if *concurrency > 0 {
+		catalogueLoad(ctx, base, *concurrency, *duration, stdout)
 	}
 	return nil
 }

@@ -369,3 +369,9 @@ func newMapping() mapping.IndexMapping {
 	m.DocValuesDynamic = false
 	return m
 }
+
+// Generation counts the index's changes: an answer computed at one
+// generation may be served again while it is still the generation, and
+// never after. It moves after each change is visible to readers, so an
+// answer read before a change is never kept past it.
+func (x *Index) Generation() int64 { return x.gen.Load() }
