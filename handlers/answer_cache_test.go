@@ -1,10 +1,16 @@
 package handlers_test
 
 import (
+	"context"
+	"math/rand/v2"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store/seed"
 )
 
 // The catalogue's answers come from memory until the index changes: the
@@ -51,5 +57,41 @@ func TestCatalogue_CachedAnswerChangesAsSoonAsAPublicationChangesTheIndex(t *tes
 	b := s.do(t, http.MethodGet, "/api/v1/projects?sort=newest&limit=3", nil).Header().Get("ETag")
 	if a != b {
 		t.Fatalf("one query in two orders: ETags %q and %q", a, b)
+	}
+}
+
+// A search requires every word, so a word found in almost every entry
+// narrows the result; only when no entry has them all do entries with any
+// of them answer.
+func TestCatalogue_SearchRequiresEveryWordThenFallsBackToAny(t *testing.T) {
+	s := newServer(t)
+	owner := s.createUser(t, "owner@example.org")
+	var ps []models.Project
+	for _, title := range []string{"Telemedicine for rural clinics", "Telemedicine in urban hospitals", "Rural schools online"} {
+		p := seed.Project(rand.New(rand.NewPCG(1, uint64(len(title)))), owner.ID, s.clock.Now())
+		p.Title, p.Summary, p.Description, p.Organization = title, strings.Repeat("Plain words about the work. ", 8), "Plain words only.", "Plain Org"
+		pub := p.ProjectContent
+		p.Published = &pub
+		ps = append(ps, p)
+	}
+	if err := s.store.InsertProjects(context.Background(), ps); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.search.CatchUp(context.Background(), s.store); err != nil {
+		t.Fatal(err)
+	}
+	titles := func(q string) []string {
+		var out []string
+		for _, p := range s.catalogue(t, "q="+url.QueryEscape(q)).Items {
+			out = append(out, p.Title)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := titles("telemedicine rural"); !slices.Equal(got, []string{"Telemedicine for rural clinics"}) {
+		t.Fatalf("both words: %v, want only the entry with both", got)
+	}
+	if got := titles("telemedicine zanzibar"); !slices.Equal(got, []string{"Telemedicine for rural clinics", "Telemedicine in urban hospitals"}) {
+		t.Fatalf("no entry with both words: %v, want those with either", got)
 	}
 }

@@ -137,24 +137,34 @@ func (x *Index) Catalogue(ctx context.Context, q CatalogueQuery) (CatalogueResul
 			must = append(must, anyOf(f.field, f.values))
 		}
 	}
-	if text := strings.TrimSpace(q.Text); text != "" {
-		must = append(must, textQuery(text))
-	}
 	gen := x.gen.Load()
 	cached, hit := x.facets.get(q.facetKey(), gen)
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit+1, 0, false)
-	req.SortBy(CatalogueSorts[q.Sort])
-	if q.Sort != "relevance" {
-		req.Score = bleve.ScoreNone // the order is a field's: skip scoring
+	run := func(all bool) (*bleve.SearchResult, error) {
+		must := must
+		if text := strings.TrimSpace(q.Text); text != "" {
+			must = append(must[:len(must):len(must)], textQuery(text, all))
+		}
+		req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit+1, 0, false)
+		req.SortBy(CatalogueSorts[q.Sort])
+		if q.Sort != "relevance" {
+			req.Score = bleve.ScoreNone // the order is a field's: skip scoring
+		}
+		req.Fields = []string{"card"}
+		if len(q.After) > 0 {
+			req.SearchAfter = q.After
+		}
+		if q.Facets && !hit {
+			req.AddFacet("facet", bleve.NewFacetRequest("facet", facetValues))
+		}
+		return x.idx.SearchInContext(ctx, req)
 	}
-	req.Fields = []string{"card"}
-	if len(q.After) > 0 {
-		req.SearchAfter = q.After
+	// Every word is required, so a word found in almost every entry narrows
+	// the result instead of widening it; only when no entry has them all do
+	// entries with any of them answer (SPEC §6: relevance-ranked words).
+	res, err := run(true)
+	if err == nil && res.Total == 0 && len(strings.Fields(q.Text)) > 1 {
+		res, err = run(false)
 	}
-	if q.Facets && !hit {
-		req.AddFacet("facet", bleve.NewFacetRequest("facet", facetValues))
-	}
-	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return CatalogueResult{}, fmt.Errorf("search: catalogue: %w", err)
 	}
@@ -279,10 +289,24 @@ func anyOf(field string, values []string) query.Query {
 }
 
 // textQuery matches the words of text in the title (weighted most), the
-// summary, the description and the organization. A match query analyses the
-// text into words, so operators, wildcards and regular-expression characters
-// are only characters.
-func textQuery(text string) query.Query {
+// summary, the description and the organization. With all, every word must
+// be found (each in any of those fields); otherwise any word will do. A
+// match query analyses each word as the index did, so operators, wildcards
+// and regular-expression characters are only characters.
+func textQuery(text string, all bool) query.Query {
+	words := strings.Fields(text)
+	if !all || len(words) < 2 {
+		return anyField(text)
+	}
+	qs := make([]query.Query, len(words))
+	for i, w := range words {
+		qs[i] = anyField(w)
+	}
+	return bleve.NewConjunctionQuery(qs...)
+}
+
+// anyField matches text in any of the searched fields, with their weights.
+func anyField(text string) query.Query {
 	fields := []struct {
 		name  string
 		boost float64
