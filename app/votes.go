@@ -114,7 +114,7 @@ func (s *Service) CastVote(ctx context.Context, actor models.User, year, categor
 		}
 		return models.Vote{}, err
 	}
-	s.voting.receipts.add(actor, v, now)
+	s.voting.receipts.add(actor, v)
 	return v, nil
 }
 
@@ -177,15 +177,19 @@ func (s *Service) Tally(ctx context.Context, actor models.User, year int) (Tally
 		return Tally{}, err
 	}
 	t := Tally{Contest: year, Votes: r.Votes, CountedAt: now, Invalidated: byCategory(r.Invalidated), Incomplete: byCategory(r.Incomplete)}
-	seen := map[[2]string]bool{}
+	type nominee struct {
+		category int
+		id       string
+	}
+	seen := map[nominee]bool{}
 	for _, c := range live {
 		row := TallyRow{Category: c.Category, NominationID: c.NominationID, Live: c.Votes, Recount: r.Count(c.Category, c.NominationID)}
-		seen[[2]string{fmt.Sprint(c.Category), c.NominationID}] = true
+		seen[nominee{c.Category, c.NominationID}] = true
 		t.Rows = append(t.Rows, row)
 	}
 	for category, counts := range r.Valid {
 		for id, n := range counts {
-			if !seen[[2]string{fmt.Sprint(category), id}] {
+			if !seen[nominee{category, id}] {
 				t.Rows = append(t.Rows, TallyRow{Category: category, NominationID: id, Recount: n})
 			}
 		}

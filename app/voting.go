@@ -224,7 +224,7 @@ func newReceiptDigest(mailer Mailer, publicURL string, every time.Duration, log 
 	return d
 }
 
-func (d *receiptDigest) add(voter models.User, v models.Vote, _ time.Time) {
+func (d *receiptDigest) add(voter models.User, v models.Vote) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	p := d.pending[voter.ID]

@@ -105,7 +105,8 @@ func loneSurrogate(body []byte) bool {
 	return false
 }
 
-// unicodeEscape reads the code unit of a "uXXXX" escape starting at body[i].
+// unicodeEscape reads the UTF-16 code unit of a JSON escape starting at
+// body[i]: a "u" and then four hexadecimal digits.
 func unicodeEscape(body []byte, i int) (rune, bool) {
 	if i < 0 || i+5 > len(body) || body[i] != 'u' {
 		return 0, false

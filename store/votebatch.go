@@ -28,9 +28,6 @@ type VoteBatcher struct {
 	st       *Store
 	log      *slog.Logger
 	maxBatch int
-	// Accepted, when set, is called by the worker with each batch's stored
-	// votes after their callers were answered (the receipt mails).
-	accepted func([]models.Vote)
 
 	mu     sync.RWMutex // held to send on queue; taken whole to close it
 	closed bool
@@ -59,7 +56,6 @@ type castRequest struct {
 type VoteBatcherOptions struct {
 	MaxBatch   int           // votes per InsertMany, 500 by default
 	CountEvery time.Duration // how often the live counters are written, 2 s by default
-	Accepted   func([]models.Vote)
 	Logger     *slog.Logger
 }
 
@@ -74,7 +70,7 @@ func (s *Store) NewVoteBatcher(o VoteBatcherOptions) *VoteBatcher {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	b := &VoteBatcher{st: s, log: o.Logger, maxBatch: o.MaxBatch, accepted: o.Accepted,
+	b := &VoteBatcher{st: s, log: o.Logger, maxBatch: o.MaxBatch,
 		queue: make(chan *castRequest, 4*o.MaxBatch), done: make(chan struct{}),
 		pending: map[int]map[nomineeRef]int64{}, started: map[int]bool{}}
 	go b.work(o.CountEvery)
@@ -158,9 +154,6 @@ func (b *VoteBatcher) store(batch []*castRequest) {
 	}
 	for i, r := range batch {
 		r.err <- errs[i]
-	}
-	if len(stored) > 0 && b.accepted != nil {
-		b.accepted(stored)
 	}
 }
 

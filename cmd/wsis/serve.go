@@ -79,16 +79,6 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	if err != nil {
 		return err
 	}
-	// Runs after the HTTP server has shut down (the defers below run first):
-	// votes handed over are stored and answered, counters and receipt mails
-	// written, before the mail worker and the database stop.
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		defer cancel()
-		if err := service.Close(closeCtx); err != nil {
-			log.Error("votes not drained at shutdown", "err", err)
-		}
-	}()
 	var background sync.WaitGroup
 	registry := handlers.NewRegistry()
 	engine, err := handlers.New(handlers.Config{
@@ -117,6 +107,16 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	defer func() {
 		stopWork()
 		work.Wait()
+	}()
+	// Once the HTTP server has shut down, and before the mail worker stops:
+	// the votes handed over are stored and answered, the counters written
+	// and the waiting receipt mails queued.
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		if err := service.Close(closeCtx); err != nil {
+			log.Error("votes not drained at shutdown", "err", err)
+		}
 	}()
 	// Work that requests leave running (queueing reset mails) ends before
 	// the mail worker, the index and the database close: this defer runs
