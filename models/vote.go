@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -33,6 +34,21 @@ type Vote struct {
 // two attempts at the same vote share it.
 func VoteID(contest, category int, voterID string) string {
 	return fmt.Sprintf("%d-%02d-%s", contest, category, voterID)
+}
+
+// ParseVoteID returns the contest, category and voter that a vote id built
+// by VoteID names, and false for any other string.
+func ParseVoteID(id string) (contest, category int, voterID string, ok bool) {
+	parts := strings.SplitN(id, "-", 3)
+	if len(parts) != 3 || parts[2] == "" {
+		return 0, 0, "", false
+	}
+	contest, err1 := strconv.Atoi(parts[0])
+	category, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil || VoteID(contest, category, parts[2]) != id {
+		return 0, 0, "", false
+	}
+	return contest, category, parts[2], true
 }
 
 // NomineeKey names a nominee in its category of a contest: the identity of

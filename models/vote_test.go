@@ -81,3 +81,18 @@ func TestReceiptMAC_DependsOnEveryFieldAndTheKey(t *testing.T) {
 		t.Error("an address and a user agent of the same text hash alike")
 	}
 }
+
+func TestParseVoteID_InvertsVoteIDOnly(t *testing.T) {
+	id := models.VoteID(2031, 7, "64f1c0ffee")
+	if contest, category, voter, ok := models.ParseVoteID(id); !ok || contest != 2031 || category != 7 || voter != "64f1c0ffee" {
+		t.Fatalf("ParseVoteID(%q) = %d %d %q %v", id, contest, category, voter, ok)
+	}
+	if _, _, voter, ok := models.ParseVoteID("2031-07-a-b"); !ok || voter != "a-b" {
+		t.Fatalf("a voter id with dashes: %q %v", voter, ok)
+	}
+	for _, bad := range []string{"", "2031", "2031-07", "2031-07-", "2031-7-v", "x-07-v", "2031-x-v", "+2031-07-v"} {
+		if _, _, _, ok := models.ParseVoteID(bad); ok {
+			t.Errorf("ParseVoteID(%q) accepted", bad)
+		}
+	}
+}

@@ -19,10 +19,6 @@ import (
 // small collection, changed in place.
 const colContests = "contests"
 
-// colVotes holds the votes. Its _id is contest, category and voter, so that
-// a voter's one vote per category is the _id's uniqueness (SPEC §8).
-const colVotes = "votes"
-
 type windowDoc struct {
 	OpensAt  time.Time `bson:"opens_at"`
 	ClosesAt time.Time `bson:"closes_at"`
@@ -85,6 +81,9 @@ func (s *Store) CreateContest(ctx context.Context, c models.Contest) (models.Con
 				models.WithDetail(models.ErrConflict, fmt.Sprintf("a contest for %d exists", c.Year)))
 		}
 		return models.Contest{}, mapErr("create contest", err)
+	}
+	if err := s.ensureVoteCollections(ctx, c.Year); err != nil {
+		return models.Contest{}, err
 	}
 	c.Categories = models.ActionLines
 	return c, nil

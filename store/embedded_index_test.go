@@ -13,6 +13,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
 	"github.com/wsis-platform/wsis/store/storetest"
 )
@@ -28,7 +29,11 @@ func TestEmbedded_IDLookupsSearchAnIndex(t *testing.T) {
 		t.Skip("a MongoDB deployment plans its own _id lookups")
 	}
 	ctx := context.Background()
-	for _, name := range store.Collections {
+	// A contest's vote collections are made with the contest.
+	if _, err := s.CreateContest(ctx, models.Contest{Year: 2031, Title: "WSIS Prizes 2031"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(slices.Clone(store.Collections), store.VoteCollectionNames(2031)...) {
 		t.Run(name, func(t *testing.T) {
 			for _, id := range []any{"some-id", bson.NewObjectID()} {
 				// A statement that runs makes FerretDB's pooled connections

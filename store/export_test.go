@@ -28,6 +28,22 @@ func EnsureProbeIndex(ctx context.Context, s *Store, unique bool, keys bson.D) e
 // Collections is every collection the store creates at start.
 var Collections = collections
 
+// VoteCollectionNames is a contest's vote collections.
+var VoteCollectionNames = voteCollectionNames
+
+// VotesIn returns how many votes each of the contest's vote collections holds.
+func VotesIn(ctx context.Context, s *Store, contest int) ([]int64, error) {
+	var out []int64
+	for _, name := range voteCollectionNames(contest) {
+		n, err := s.db.Collection(name).CountDocuments(ctx, bson.D{})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 // IDPlans returns SQLite's query plans, in the embedded database's file of
 // s, for an update and a delete by _id of collection name, written as
 // FerretDB writes them; ok is false when s is not on the embedded database.

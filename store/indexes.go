@@ -41,8 +41,6 @@ var indexes = []index{
 	// A contest's assignments are listed by reviewer and by category.
 	{collection: colAssignments, name: "contest_reviewer", keys: bson.D{{Key: "contest", Value: 1}, {Key: "reviewer_id", Value: 1}}},
 	{collection: colAssignments, name: "contest_category", keys: bson.D{{Key: "contest", Value: 1}, {Key: "category", Value: 1}}},
-	// Recounts and exports stream a contest's votes.
-	{collection: colVotes, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
 	// The anomaly page reads a contest's newest report.
 	{collection: colAnomalyReports, name: "contest_id", keys: bson.D{{Key: "contest", Value: 1}, {Key: "_id", Value: -1}}},
 	// A contest's tally reads its nominees' counters and its invalidations.
@@ -63,9 +61,10 @@ var indexes = []index{
 
 // collections is every collection the store uses. All are created at start,
 // so that on the embedded database each has its _id lookup index before the
-// first request (IndexIDLookups).
+// first request (IndexIDLookups). Each contest's vote collections are
+// created with the contest (vote_partitions.go).
 var collections = []string{
-	colAudit, colContests, colVotes, colNominations, colOutbox, colOutboxSent, colProjects, colCounters,
+	colAudit, colContests, colNominations, colOutbox, colOutboxSent, colProjects, colCounters,
 	colConflicts, colAssignments, colSigningKeys, colRefreshTokens, colRefreshSpent, colRefreshRevoked,
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,
@@ -82,6 +81,15 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	}
 	if err := ensureIndexes(ctx, s.db, indexes); err != nil {
 		return err
+	}
+	contests, err := s.Contests(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range contests {
+		if err := ensureCollections(ctx, s.db, voteCollectionNames(c.Year)); err != nil {
+			return err
+		}
 	}
 	if s.embedded != nil {
 		return s.embedded.IndexIDLookups(ctx, s.db.Name())

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -136,59 +137,95 @@ type voteRef struct {
 	Category                  int
 }
 
-// eachVoteRef streams the contest's votes with only what a count needs. One
-// goroutine reads the cursor's batches while fn works on the previous ones,
-// so that the database's reading and the count overlap, and each vote is
-// read by lookups in its raw document rather than decoded whole.
+// voteRefBatch is how many votes a reader hands over at once.
+const voteRefBatch = 2000
+
+// eachVoteRef streams the contest's votes with only what a count needs:
+// one goroutine per vote collection reads its cursor's batches at once
+// (the embedded database decodes one cursor's documents on one core), and
+// fn counts them on the caller's goroutine as they come. Each vote is read
+// by lookups in its raw document rather than decoded whole. Memory is a
+// few batches per collection, whatever the number of votes.
 func (s *Store) eachVoteRef(ctx context.Context, contest int, fn func(voteRef) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	proj := bson.D{{Key: "_id", Value: 1}, {Key: "category", Value: 1}, {Key: "nomination_id", Value: 1}, {Key: "voter_id", Value: 1}}
-	cur, err := s.db.Collection(colVotes).Find(ctx, bson.D{{Key: "contest", Value: contest}},
-		options.Find().SetProjection(proj).SetBatchSize(2000))
-	if err != nil {
-		return mapErr("recount", err)
+	names := voteCollectionNames(contest)
+	batches := make(chan []voteRef, 2*len(names))
+	readErrs := make(chan error, len(names))
+	var readers sync.WaitGroup
+	for _, name := range names {
+		readers.Go(func() {
+			err := s.readVoteRefs(ctx, s.db.Collection(name), batches)
+			if err != nil {
+				cancel() // the count cannot finish: stop the other readers
+			}
+			readErrs <- err
+		})
 	}
-	batches := make(chan []voteRef, 4)
-	readErr := make(chan error, 1)
 	go func() {
-		defer close(batches)
-		defer cur.Close(ctx)
-		batch := make([]voteRef, 0, 2000)
-		for cur.Next(ctx) {
-			raw := cur.Current
-			batch = append(batch, voteRef{ID: raw.Lookup("_id").StringValue(), Category: int(raw.Lookup("category").AsInt64()),
-				NominationID: raw.Lookup("nomination_id").StringValue(), VoterID: raw.Lookup("voter_id").StringValue()})
-			if len(batch) == cap(batch) || cur.RemainingBatchLength() == 0 {
-				select {
-				case batches <- batch:
-				case <-ctx.Done():
-					readErr <- ctx.Err()
-					return
-				}
-				batch = make([]voteRef, 0, 2000)
-			}
-		}
-		if len(batch) > 0 {
-			select {
-			case batches <- batch:
-			case <-ctx.Done():
-			}
-		}
-		readErr <- cur.Err()
+		readers.Wait()
+		close(batches)
 	}()
+	var fnErr error
 	for batch := range batches {
 		for _, v := range batch {
-			if err := fn(v); err != nil {
+			if fnErr != nil {
+				break
+			}
+			if fnErr = fn(v); fnErr != nil {
 				cancel()
-				for range batches {
-				}
+			}
+		}
+	}
+	close(readErrs)
+	if fnErr != nil {
+		return fnErr
+	}
+	var readErr error
+	for err := range readErrs {
+		// The reader that failed first cancelled the others: report its error.
+		if err != nil && (readErr == nil || errors.Is(readErr, context.Canceled)) {
+			readErr = err
+		}
+	}
+	return mapErr("recount", readErr)
+}
+
+// readVoteRefs reads one vote collection's votes into batches on out until
+// the cursor ends or ctx is done.
+func (s *Store) readVoteRefs(ctx context.Context, c *mongo.Collection, out chan<- []voteRef) error {
+	proj := bson.D{{Key: "_id", Value: 1}, {Key: "nomination_id", Value: 1}}
+	cur, err := c.Find(ctx, bson.D{}, options.Find().SetProjection(proj).SetBatchSize(voteRefBatch))
+	if err != nil {
+		return err
+	}
+	defer cur.Close(ctx)
+	batch := make([]voteRef, 0, voteRefBatch)
+	send := func() error {
+		select {
+		case out <- batch:
+			batch = make([]voteRef, 0, voteRefBatch)
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for cur.Next(ctx) {
+		id := cur.Current.Lookup("_id").StringValue()
+		_, category, voter, _ := models.ParseVoteID(id)
+		batch = append(batch, voteRef{ID: id, Category: category, VoterID: voter,
+			NominationID: cur.Current.Lookup("nomination_id").StringValue()})
+		if len(batch) == cap(batch) || cur.RemainingBatchLength() == 0 {
+			if err := send(); err != nil {
 				return err
 			}
 		}
 	}
-	if err := <-readErr; err != nil {
-		return mapErr("recount", err)
+	if err := cur.Err(); err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		return send()
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -40,6 +41,9 @@ type Store struct {
 	owned    bool
 
 	observer Observer
+	// voteCollectionsReady holds the contests whose vote collections this
+	// process has made sure of.
+	voteCollectionsReady sync.Map
 }
 
 // Open connects to the deployment of cfg.URI with write concern majority, or,

@@ -26,12 +26,11 @@ const (
 	colSecrets           = "server_secrets"     // keys the server makes for itself, _id their name
 )
 
+// voteDoc is a stored vote: its contest, category and voter are its _id's
+// (vote_partitions.go).
 type voteDoc struct {
 	ID           string    `bson:"_id"`
-	Contest      int       `bson:"contest"`
-	Category     int       `bson:"category"`
 	NominationID string    `bson:"nomination_id"`
-	VoterID      string    `bson:"voter_id"`
 	CastAt       time.Time `bson:"cast_at"`
 	Receipt      string    `bson:"receipt"`
 	ClientHash   string    `bson:"client_hash"`
@@ -39,29 +38,51 @@ type voteDoc struct {
 }
 
 func toVoteDoc(v models.Vote) voteDoc {
-	return voteDoc{ID: v.ID, Contest: v.Contest, Category: v.Category, NominationID: v.NominationID, VoterID: v.VoterID,
-		CastAt: v.CastAt, Receipt: v.Receipt, ClientHash: v.ClientHash, AgentHash: v.AgentHash}
+	return voteDoc{ID: v.ID, NominationID: v.NominationID, CastAt: v.CastAt, Receipt: v.Receipt, ClientHash: v.ClientHash, AgentHash: v.AgentHash}
 }
 
-func (d voteDoc) vote() models.Vote {
-	return models.Vote{ID: d.ID, Contest: d.Contest, Category: d.Category, NominationID: d.NominationID, VoterID: d.VoterID,
-		CastAt: d.CastAt.UTC(), Receipt: d.Receipt, ClientHash: d.ClientHash, AgentHash: d.AgentHash}
-}
-
-// InsertVotes stores votes with one unordered InsertMany and returns, per
-// vote, nil when it was stored, ErrConflict when a vote with its id exists
-// (the voter voted in that category), or another error. A vote is stored
-// exactly when its error is nil, whatever the others' fate.
+// InsertVotes stores votes, with one unordered InsertMany per vote
+// collection they go to, and returns, per vote, nil when it was stored,
+// ErrConflict when a vote with its id exists (the voter voted in that
+// category), or another error. A vote is stored exactly when its error is
+// nil, whatever the others' fate.
 func (s *Store) InsertVotes(ctx context.Context, votes []models.Vote) []error {
 	errs := make([]error, len(votes))
-	if len(votes) == 0 {
-		return errs
+	type group struct {
+		coll    *mongo.Collection
+		docs    []any
+		indexes []int // the group's votes' places in votes
 	}
-	docs := make([]any, len(votes))
+	var groups []*group
+	byColl := map[string]*group{}
 	for i, v := range votes {
-		docs[i] = toVoteDoc(v)
+		if err := s.ensureVoteCollections(ctx, v.Contest); err != nil {
+			errs[i] = err
+			continue
+		}
+		c := s.voteCollection(v.Contest, v.VoterID)
+		g := byColl[c.Name()]
+		if g == nil {
+			g = &group{coll: c}
+			byColl[c.Name()] = g
+			groups = append(groups, g)
+		}
+		g.docs = append(g.docs, toVoteDoc(v))
+		g.indexes = append(g.indexes, i)
 	}
-	_, err := s.db.Collection(colVotes).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	for _, g := range groups {
+		for j, err := range insertUnordered(ctx, g.coll, g.docs) {
+			errs[g.indexes[j]] = err
+		}
+	}
+	return errs
+}
+
+// insertUnordered inserts votes' documents with one unordered InsertMany and
+// returns each one's error, as InsertVotes does.
+func insertUnordered(ctx context.Context, c *mongo.Collection, docs []any) []error {
+	errs := make([]error, len(docs))
+	_, err := c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	if err == nil {
 		return errs
 	}
@@ -86,10 +107,15 @@ func (s *Store) InsertVotes(ctx context.Context, votes []models.Vote) []error {
 	return errs
 }
 
-// Vote returns the vote with id. Returns ErrNotFound.
+// Vote returns the vote with id. Returns ErrNotFound, also for a string
+// that is no vote id.
 func (s *Store) Vote(ctx context.Context, id string) (models.Vote, error) {
+	contest, _, voter, ok := models.ParseVoteID(id)
+	if !ok {
+		return models.Vote{}, fmt.Errorf("store: find vote: %w", models.ErrNotFound)
+	}
 	var d voteDoc
-	if err := s.db.Collection(colVotes).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+	if err := s.voteCollection(contest, voter).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
 		return models.Vote{}, mapErr("find vote", err)
 	}
 	return d.vote(), nil
@@ -112,11 +138,19 @@ func (s *Store) VotesOf(ctx context.Context, contest int, voterID string, catego
 	return out, nil
 }
 
-// EachVote calls fn with every vote of the contest, streaming with a cursor
-// in constant memory: recounts and exports. fn's error stops it.
+// EachVote calls fn with every vote of the contest, streaming its
+// collections with a cursor in turn, in constant memory: exports and
+// anomaly scans. The votes come collection by collection, not in time order.
+// fn's error stops it.
 func (s *Store) EachVote(ctx context.Context, contest int, fn func(models.Vote) error) error {
-	return stream(ctx, s.db.Collection(colVotes), "each vote", bson.D{{Key: "contest", Value: contest}}, options.Find(),
-		func(d voteDoc) error { return fn(d.vote()) })
+	for _, name := range voteCollectionNames(contest) {
+		err := stream(ctx, s.db.Collection(name), "each vote", bson.D{}, options.Find(),
+			func(d voteDoc) error { return fn(d.vote()) })
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type voteCountDoc struct {

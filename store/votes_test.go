@@ -184,3 +184,70 @@ func TestSecret_ConcurrentFirstUsesAgreeOnOneKey(t *testing.T) {
 		}
 	}
 }
+
+// A contest's votes are spread over its collections by voter, and every
+// read puts them back together: one vote by id, a voter's votes, the stream
+// of all of them and the recount, which reads the collections at once.
+func TestVotes_SpreadOverCollectionsAndReadWhole(t *testing.T) {
+	s := storetest.Store(t)
+	ctx := context.Background()
+	const voters = 200
+	var votes []models.Vote
+	for i := range voters {
+		for c := 1; c <= 2; c++ {
+			votes = append(votes, vote(2031, c, fmt.Sprintf("nominee-%d-%d", c, i%3), fmt.Sprintf("voter-%03d", i)))
+		}
+	}
+	votes = append(votes, vote(2030, 1, "nominee-1-0", "voter-000")) // another contest
+	for i, err := range s.InsertVotes(ctx, votes) {
+		if err != nil {
+			t.Fatalf("vote %d: %v", i, err)
+		}
+	}
+	held, err := store.VotesIn(ctx, s, 2031)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	for i, n := range held {
+		if n < voters/4 {
+			t.Errorf("collection %d holds %d of %d votes: not spread", i, n, 2*voters)
+		}
+		total += n
+	}
+	if total != 2*voters {
+		t.Fatalf("the collections hold %v, want %d votes in all", held, 2*voters)
+	}
+	for _, v := range votes[:6] {
+		got, err := s.Vote(ctx, v.ID)
+		if err != nil || got.Contest != v.Contest || got.Category != v.Category || got.VoterID != v.VoterID || got.NominationID != v.NominationID {
+			t.Fatalf("vote %s read back as %+v, %v", v.ID, got, err)
+		}
+	}
+	if mine, err := s.VotesOf(ctx, 2031, "voter-007", []int{1, 2, 3}); err != nil || len(mine) != 2 {
+		t.Fatalf("voter-007's votes: %+v, %v", mine, err)
+	}
+	for _, id := range []string{"", "2031", "2031-01-", "x-01-voter-001", "2031-1-voter-001"} {
+		if _, err := s.Vote(ctx, id); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("Vote(%q) = %v, want ErrNotFound", id, err)
+		}
+	}
+	seen := map[string]bool{}
+	err = s.EachVote(ctx, 2031, func(v models.Vote) error {
+		if seen[v.ID] || v.Contest != 2031 || v.ID != models.VoteID(v.Contest, v.Category, v.VoterID) {
+			return fmt.Errorf("vote %+v streamed twice or rebuilt wrongly", v)
+		}
+		seen[v.ID] = true
+		return nil
+	})
+	if err != nil || len(seen) != 2*voters {
+		t.Fatalf("streamed %d votes, %v; want %d", len(seen), err, 2*voters)
+	}
+	r, err := s.RecountVotes(ctx, 2031, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Votes != 2*voters || r.Count(1, "nominee-1-0") != 67 || r.Count(2, "nominee-2-2") != 66 {
+		t.Fatalf("recount = %+v", r)
+	}
+}

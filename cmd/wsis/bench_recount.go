@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -14,12 +15,14 @@ import (
 )
 
 // benchRecount runs "wsis bench recount": N votes inserted in bulk into a
-// fresh embedded store, then the authoritative recount of them, timed, with
+// fresh embedded store, each as large as a cast vote (receipt, client and
+// agent hashes), then the authoritative recount of them, timed, with
 // the process's peak memory before and after it.
 func benchRecount(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("wsis bench recount", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	votes := fs.Int("votes", 100000, "votes to insert and recount")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the recount to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -40,7 +43,7 @@ func benchRecount(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			voter, category := fmt.Sprintf("%024x", i/categories), 1+i%categories
 			vs = append(vs, models.Vote{ID: models.VoteID(contest, category, voter), Contest: contest, Category: category,
 				NominationID: fmt.Sprintf("nominee-%02d-%02d", category, (i/categories)%nominees), VoterID: voter, CastAt: at,
-				Receipt: fmt.Sprintf("%064x", i)})
+				Receipt: fmt.Sprintf("%064x", i), ClientHash: fmt.Sprintf("%032x", i/categories%5000), AgentHash: fmt.Sprintf("%032x", i%7)})
 		}
 		for _, err := range st.InsertVotes(ctx, vs) {
 			if err != nil {
@@ -50,8 +53,19 @@ func benchRecount(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "inserted %d votes in %s; RSS %s\n", *votes, time.Since(start).Round(time.Millisecond), peakRSS())
 	runtime.GC()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	start = time.Now()
 	r, err := st.RecountVotes(ctx, contest, 0)
+	pprof.StopCPUProfile()
 	if err != nil {
 		return err
 	}
