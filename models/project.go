@@ -321,3 +321,20 @@ func (p *Project) Moderate(step ModerationStep, note string, now time.Time) erro
 	}
 	return nil
 }
+
+// ChangeKind says which kind of document a change sequence is about.
+type ChangeKind string
+
+// The documents of the search read model.
+const (
+	ChangeProject ChangeKind = "project"
+	ChangeUser    ChangeKind = "user"
+)
+
+// Change is what one change sequence is about: the read model's catch-up
+// reads it to learn which document to index again.
+type Change struct {
+	Seq  int64
+	Kind ChangeKind
+	ID   string
+}

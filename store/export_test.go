@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/wsis-platform/wsis/models"
 )
 
 // InsertProbe inserts a document with the given _id into a scratch collection.
@@ -111,4 +113,22 @@ func DeclaredIndexes() []DeclaredIndex {
 		out[i] = DeclaredIndex{Collection: ix.collection, Name: ix.name, Keys: ix.keys, Unique: ix.unique}
 	}
 	return out
+}
+
+// TakeChange takes a change sequence for the project with id and records
+// its fact, as a write does before it writes; the write is LandProject's.
+func TakeChange(ctx context.Context, s *Store, id string) (int64, error) {
+	seq, err := s.nextSeq(ctx, seqSearch, 1)
+	if err != nil {
+		return 0, err
+	}
+	return seq, s.recordChanges(ctx, models.ChangeProject, seq, id)
+}
+
+// LandProject writes p with the change sequence seq, as a write that took
+// its sequence earlier lands late.
+func LandProject(ctx context.Context, s *Store, p models.Project, seq int64) error {
+	p.Seq = seq
+	_, err := s.db.Collection(colProjects).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, toProjectDoc(p))
+	return err
 }

@@ -64,7 +64,7 @@ var indexes = []index{
 // first request (IndexIDLookups). Each contest's vote collections are
 // created with the contest (vote_partitions.go).
 var collections = []string{
-	colAudit, colContests, colNominations, colOutbox, colOutboxSent, colProjects, colCounters,
+	colAudit, colChanges, colContests, colNominations, colOutbox, colOutboxSent, colProjects, colCounters,
 	colConflicts, colAssignments, colSigningKeys, colRefreshTokens, colRefreshSpent, colRefreshRevoked,
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,

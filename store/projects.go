@@ -111,6 +111,9 @@ func (s *Store) CreateProject(ctx context.Context, p models.Project) (models.Pro
 		return models.Project{}, err
 	}
 	p.ID, p.Version, p.Seq = bson.NewObjectID().Hex(), 1, seq
+	if err := s.recordChanges(ctx, models.ChangeProject, seq, p.ID); err != nil {
+		return models.Project{}, err
+	}
 	if _, err := s.db.Collection(colProjects).InsertOne(ctx, toProjectDoc(p)); err != nil {
 		return models.Project{}, mapInternal("create project", err)
 	}
@@ -186,6 +189,9 @@ func (s *Store) UpdateProject(ctx context.Context, id, ownerID string, version i
 		if p.Seq, err = s.nextSeq(ctx, seqSearch, 1); err != nil {
 			return false, err
 		}
+		if err := s.recordChanges(ctx, models.ChangeProject, p.Seq, id); err != nil {
+			return false, err
+		}
 		p.Version, p.UpdatedAt = read+1, at
 		return s.replaceRead(ctx, colProjects, op, id, read, toProjectDoc(p), mapInternal)
 	})
@@ -209,14 +215,6 @@ func (s *Store) DeleteProject(ctx context.Context, id, ownerID string, version i
 		return nil
 	})
 	return err
-}
-
-// ProjectsChangedSince calls fn with every project, deleted ones included,
-// whose change sequence is greater than seq, in sequence order. It streams
-// with a cursor: the read model's catch-up. It returns only the database's errors.
-func (s *Store) ProjectsChangedSince(ctx context.Context, seq int64, fn func(p models.Project, deleted bool) error) error {
-	return stream(ctx, s.db.Collection(colProjects), "projects changed since", changedSince(seq), sinceOrder(),
-		func(d projectDoc) error { return fn(d.project(), d.Deleted) })
 }
 
 // EachPublishedProject calls fn with every published project in id order,
@@ -248,16 +246,6 @@ func stream[D any](ctx context.Context, c *mongo.Collection, op string, filter b
 	return mapErr(op, cur.Err())
 }
 
-// changedSince and sinceOrder select documents by change sequence, for the
-// read model's catch-up.
-func changedSince(seq int64) bson.D {
-	return bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: seq}}}}
-}
-
-func sinceOrder() *options.FindOptionsBuilder {
-	return options.Find().SetSort(bson.D{{Key: "seq", Value: 1}})
-}
-
 // InsertProjects stores many new projects at once with one unordered
 // InsertMany per batch, each with a new id, version 1 and its own change
 // sequence: the seeding of demos and benchmarks. It returns only the database's errors.
@@ -269,10 +257,13 @@ func (s *Store) InsertProjects(ctx context.Context, ps []models.Project) error {
 	if err != nil {
 		return err
 	}
-	docs := make([]any, len(ps))
+	docs, ids := make([]any, len(ps)), make([]string, len(ps))
 	for i := range ps {
 		ps[i].ID, ps[i].Version, ps[i].Seq = bson.NewObjectID().Hex(), 1, last-int64(len(ps)-1-i)
-		docs[i] = toProjectDoc(ps[i])
+		docs[i], ids[i] = toProjectDoc(ps[i]), ps[i].ID
+	}
+	if err := s.recordChanges(ctx, models.ChangeProject, last, ids...); err != nil {
+		return err
 	}
 	if _, err := s.db.Collection(colProjects).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
 		return mapInternal("insert projects", err)

@@ -73,6 +73,9 @@ func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash stri
 		return models.User{}, err
 	}
 	u.Seq = seq
+	if err := s.recordChanges(ctx, models.ChangeUser, seq, u.ID); err != nil {
+		return models.User{}, err
+	}
 	doc := userDoc{ID: u.ID, Email: u.Email, PasswordHash: passwordHash, Name: u.Name, Organization: u.Organization,
 		StakeholderType: u.StakeholderType, Country: u.Country, Roles: u.Roles, Disabled: u.Disabled,
 		CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt, Version: 1, Seq: seq}
@@ -108,10 +111,11 @@ func (s *Store) InsertUsers(ctx context.Context, users []models.User, passwordHa
 	if err != nil {
 		return nil, err
 	}
-	docs, keys := make([]any, len(users)), make([]any, len(users))
+	docs, keys, ids := make([]any, len(users)), make([]any, len(users)), make([]string, len(users))
 	for i := range users {
 		u := &users[i]
 		u.ID, u.Version, u.UpdatedAt, u.Seq = bson.NewObjectID().Hex(), 1, u.CreatedAt, last-int64(len(users)-1-i)
+		ids[i] = u.ID
 		if u.Roles == nil {
 			u.Roles = []models.Role{}
 		}
@@ -119,6 +123,9 @@ func (s *Store) InsertUsers(ctx context.Context, users []models.User, passwordHa
 			StakeholderType: u.StakeholderType, Country: u.Country, Roles: u.Roles, Disabled: u.Disabled,
 			CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt, Version: 1, Seq: u.Seq}
 		keys[i] = loginKeyDoc{Email: models.NormalizeEmail(u.Email), UserID: u.ID}
+	}
+	if err := s.recordChanges(ctx, models.ChangeUser, last, ids...); err != nil {
+		return nil, err
 	}
 	unordered := options.InsertMany().SetOrdered(false)
 	if _, err := s.db.Collection(colUsers).InsertMany(ctx, docs, unordered); err != nil {
@@ -280,6 +287,9 @@ func (s *Store) UpdateAccess(ctx context.Context, id string, version int, p Acce
 		if seq, err = s.nextSeq(ctx, seqSearch, 1); err != nil {
 			return err
 		}
+		if err := s.recordChanges(ctx, models.ChangeUser, seq, id); err != nil {
+			return err
+		}
 		set := bson.D{{Key: "updated_at", Value: at}, {Key: "seq", Value: seq}}
 		inc := bson.D{{Key: "version", Value: 1}}
 		if p.Roles != nil {
@@ -336,6 +346,9 @@ func (s *Store) updateUser(ctx context.Context, op, id string, version int, upda
 		if err != nil {
 			return err
 		}
+		if err := s.recordChanges(ctx, models.ChangeUser, seq, id); err != nil {
+			return err
+		}
 		for i, e := range update {
 			if e.Key == "$set" {
 				update[i].Value = append(e.Value.(bson.D), bson.E{Key: "seq", Value: seq})
@@ -376,13 +389,6 @@ func (s *Store) userFilter(ctx context.Context, op, id string, version int) (bso
 		}
 	}
 	return filter, nil
-}
-
-// UsersChangedSince calls fn with every account whose change sequence is
-// greater than seq, in sequence order: the read model's catch-up. It returns only the database's errors.
-func (s *Store) UsersChangedSince(ctx context.Context, seq int64, fn func(u models.User) error) error {
-	return stream(ctx, s.db.Collection(colUsers), "users changed since", changedSince(seq), sinceOrder(),
-		func(d userDoc) error { return fn(d.user()) })
 }
 
 // staleOrMissing tells a stale version (the account exists) from a missing

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,24 +24,36 @@ import (
 	"github.com/wsis-platform/wsis/models"
 )
 
-// Source is where the index catches up from: the store.
+// Source is where the index catches up from: the store. Every write of a
+// project or an account takes a change sequence and, before it writes the
+// document, records which document the sequence is about (a fact keyed by
+// the sequence), so the index learns what it missed by _id reads of the
+// sequences it has not seen, and its catch-up costs what changed, not the
+// size of the catalogue.
 type Source interface {
-	ProjectsChangedSince(ctx context.Context, seq int64, fn func(p models.Project, deleted bool) error) error
-	UsersChangedSince(ctx context.Context, seq int64, fn func(u models.User) error) error
+	// CurrentSeq is the last sequence taken.
+	CurrentSeq(ctx context.Context) (int64, error)
+	// Change is what a sequence is about; false while nothing recorded it.
+	Change(ctx context.Context, seq int64) (models.Change, bool, error)
+	// ProjectForIndex and UserForIndex read one document as stored.
+	ProjectForIndex(ctx context.Context, id string) (p models.Project, deleted, found bool, err error)
+	UserForIndex(ctx context.Context, id string) (models.User, bool, error)
+	// EachProjectForIndex and EachUserForIndex stream every document, in
+	// any order: the rebuild of an empty index.
+	EachProjectForIndex(ctx context.Context, fn func(p models.Project, deleted bool) error) error
+	EachUserForIndex(ctx context.Context, fn func(u models.User) error) error
 }
-
-// catchUpSlack is how far behind the last applied sequence a catch-up
-// starts reading. Writers take sequences before they write, so a write with
-// a smaller sequence may land after one with a larger; re-reading a window
-// finds it. Re-applying a document is harmless.
-const catchUpSlack = 1000
 
 const (
 	lastSeqKey = "last_seq"
+	// checkedKey is the sequence up to which every change is applied or
+	// pending; pendingKey the pending ones (catchup.go).
+	checkedKey = "checked_seq"
+	pendingKey = "pending_seqs"
 	// schemaKey marks the mapping the index was built with; an index of
 	// another schema is rebuilt.
 	schemaKey     = "schema"
-	schemaVersion = "3"
+	schemaVersion = "5"
 )
 
 // Index is the search read model. It is safe for concurrent use.
@@ -55,7 +66,12 @@ type Index struct {
 	// wmu orders the index's writes: notifications and catch-ups.
 	wmu    sync.Mutex
 	recent map[string]appliedSeq
-	stale  atomic.Bool
+	// checked, pending and heard follow the change sequences (catchup.go).
+	checked  int64
+	followed bool // a catch-up has run: checked means something
+	pending  map[int64]time.Time
+	heard    map[int64]bool
+	stale    atomic.Bool
 	// gen counts the index's changes; facet counts cached at one
 	// generation are stale at the next.
 	gen    atomic.Int64
@@ -89,9 +105,10 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 			return nil, fmt.Errorf("search: create index: %w", err)
 		}
 	}
-	x := &Index{idx: idx, dir: dir, log: log, recent: map[string]appliedSeq{}}
-	if v, err := idx.GetInternal([]byte(lastSeqKey)); err == nil && v != nil {
-		x.last, _ = strconv.ParseInt(string(v), 10, 64)
+	x := &Index{idx: idx, dir: dir, log: log, recent: map[string]appliedSeq{}, pending: map[int64]time.Time{}, heard: map[int64]bool{}}
+	if err := x.readProgress(); err != nil {
+		_ = idx.Close()
+		return nil, err
 	}
 	return x, nil
 }
@@ -104,70 +121,6 @@ func (x *Index) LastSeq() int64 {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return x.last
-}
-
-// CatchUp applies every project the store changed since the index's last
-// sequence (less the slack), in batches.
-func (x *Index) CatchUp(ctx context.Context, src Source) (int, error) {
-	x.wmu.Lock()
-	defer x.wmu.Unlock()
-	x.stale.Store(false)
-	from := max(x.LastSeq()-catchUpSlack, 0)
-	batch := x.idx.NewBatch()
-	n, maxSeq := 0, int64(0)
-	flush := func() error {
-		if batch.Size() == 0 {
-			return nil
-		}
-		if err := x.idx.Batch(batch); err != nil {
-			return fmt.Errorf("search: catch up: %w", err)
-		}
-		batch.Reset()
-		x.gen.Add(1)
-		return x.noteSeq(maxSeq)
-	}
-	err := src.ProjectsChangedSince(ctx, from, func(p models.Project, deleted bool) error {
-		if !x.fresher("p:"+p.ID, p.Seq) {
-			return nil
-		}
-		if err := addToBatch(batch, p, deleted); err != nil {
-			return err
-		}
-		n++
-		maxSeq = max(maxSeq, p.Seq)
-		if batch.Size() >= 1000 {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = src.UsersChangedSince(ctx, from, func(u models.User) error {
-			if !x.fresher("u:"+u.ID, u.Seq) {
-				return nil
-			}
-			if err := batch.Index(userID(u.ID), userDoc(u)); err != nil {
-				return fmt.Errorf("search: index user %s: %w", u.ID, err)
-			}
-			n++
-			maxSeq = max(maxSeq, u.Seq)
-			if batch.Size() >= 1000 {
-				return flush()
-			}
-			return nil
-		})
-	}
-	if err == nil {
-		err = flush()
-	}
-	if err != nil {
-		x.stale.Store(true)
-		x.recent = map[string]appliedSeq{} // nothing of this run counts as applied
-		return n, err
-	}
-	if n >= compactAfter {
-		x.compact(ctx)
-	}
-	return n, nil
 }
 
 // compactAfter is the size of a catch-up after which the index is merged
@@ -199,12 +152,9 @@ func (x *Index) ProjectChanged(p models.Project) {
 	batch := x.idx.NewBatch()
 	err := addToBatch(batch, p, p.Deleted)
 	if err == nil {
-		err = x.idx.Batch(batch)
+		err = x.applyHeard(batch, p.Seq)
 	}
 	x.gen.Add(1)
-	if err == nil {
-		err = x.noteSeq(p.Seq)
-	}
 	if err != nil {
 		x.stale.Store(true)
 		delete(x.recent, "p:"+p.ID)
@@ -223,10 +173,7 @@ func (x *Index) UserChanged(u models.User) {
 	batch := x.idx.NewBatch()
 	err := batch.Index(userID(u.ID), userDoc(u))
 	if err == nil {
-		err = x.idx.Batch(batch)
-	}
-	if err == nil {
-		err = x.noteSeq(u.Seq)
+		err = x.applyHeard(batch, u.Seq)
 	}
 	if err != nil {
 		x.stale.Store(true)
@@ -279,7 +226,7 @@ type facetEntry struct {
 	counts map[string]map[string]int
 }
 
-const facetCacheSize = 512
+const facetCacheSize = 8192 // a few hundred counts each
 
 func (c *facetCache) get(key string, gen int64) (map[string]map[string]int, bool) {
 	c.mu.Lock()
@@ -298,16 +245,6 @@ func (c *facetCache) put(key string, gen int64, counts map[string]map[string]int
 		c.entries = make(map[string]facetEntry, facetCacheSize)
 	}
 	c.entries[key] = facetEntry{gen: gen, counts: counts}
-}
-
-func (x *Index) noteSeq(seq int64) error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if seq <= x.last {
-		return nil
-	}
-	x.last = seq
-	return x.idx.SetInternal([]byte(lastSeqKey), []byte(strconv.FormatInt(seq, 10)))
 }
 
 // The index holds two documents per project: its public version under

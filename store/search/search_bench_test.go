@@ -47,19 +47,39 @@ func BenchmarkCatalogue(b *testing.B) {
 	}
 }
 
+// sliceSource is a store of projects whose sequences are their places
+// plus one.
 type sliceSource []models.Project
 
-func (s sliceSource) ProjectsChangedSince(_ context.Context, seq int64, fn func(models.Project, bool) error) error {
+func (s sliceSource) CurrentSeq(context.Context) (int64, error) { return int64(len(s)), nil }
+
+func (s sliceSource) Change(_ context.Context, seq int64) (models.Change, bool, error) {
+	if seq < 1 || seq > int64(len(s)) {
+		return models.Change{}, false, nil
+	}
+	return models.Change{Seq: seq, Kind: models.ChangeProject, ID: s[seq-1].ID}, true, nil
+}
+
+func (s sliceSource) ProjectForIndex(_ context.Context, id string) (models.Project, bool, bool, error) {
 	for _, p := range s {
-		if p.Seq > seq {
-			if err := fn(p, false); err != nil {
-				return err
-			}
+		if p.ID == id {
+			return p, false, true, nil
+		}
+	}
+	return models.Project{}, false, false, nil
+}
+
+func (s sliceSource) UserForIndex(context.Context, string) (models.User, bool, error) {
+	return models.User{}, false, nil
+}
+
+func (s sliceSource) EachProjectForIndex(_ context.Context, fn func(models.Project, bool) error) error {
+	for _, p := range s {
+		if err := fn(p, false); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func (s sliceSource) UsersChangedSince(context.Context, int64, func(models.User) error) error {
-	return nil
-}
+func (s sliceSource) EachUserForIndex(context.Context, func(models.User) error) error { return nil }
