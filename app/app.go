@@ -47,6 +47,7 @@ type Service struct {
 	log       *slog.Logger
 	publicURL string
 	voting    *voting
+	trees     treeCache // of the verifiable tally's proofs
 
 	anomalyThresholds models.AnomalyThresholds
 }

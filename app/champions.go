@@ -59,6 +59,11 @@ func (s *Service) PublishChampions(ctx context.Context, actor models.User, year 
 	if err != nil {
 		return models.ChampionCounts{}, err
 	}
+	// The commitment to the counted votes comes first (SPEC §5): when
+	// voting closed, before any champion.
+	if _, err := s.publishCommitment(ctx, actor, contest, "voting closed"); err != nil {
+		return models.ChampionCounts{}, err
+	}
 	nominees, err := s.store.Nominations(ctx, store.NominationQuery{Contest: year,
 		States: []models.NominationState{models.NominationNominee, models.NominationChampion}})
 	if err != nil {

@@ -77,6 +77,17 @@ func (s *Service) InvalidateVotes(ctx context.Context, actor models.User, req In
 	if err != nil {
 		return Invalidation{}, err
 	}
+	if len(added) > 0 {
+		// A published commitment no longer names the counted votes: publish
+		// the next version (the earlier stays in the history).
+		published, err := s.store.Commitments(ctx, contest.Year)
+		if err == nil && len(published) > 0 {
+			_, err = s.publishCommitment(ctx, actor, contest, "votes invalidated: "+reason)
+		}
+		if err != nil {
+			return Invalidation{}, err
+		}
+	}
 	for _, v := range votes {
 		if !fresh[v.ID] {
 			out.Already = append(out.Already, v.ID)

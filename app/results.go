@@ -148,5 +148,13 @@ func (s *Service) Results(ctx context.Context, year int) (models.Results, error)
 	if err != nil {
 		return models.Results{}, err
 	}
-	return s.store.Results(ctx, year)
+	res, err := s.store.Results(ctx, year)
+	if err != nil {
+		return models.Results{}, err
+	}
+	published, err := s.store.Commitments(ctx, year)
+	if n := len(published); n > 0 {
+		res.Commitment = &published[n-1]
+	}
+	return res, err
 }

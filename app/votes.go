@@ -143,6 +143,9 @@ type Tally struct {
 	Votes       int64            `json:"votes"`
 	Differences int              `json:"differences"`
 	CountedAt   time.Time        `json:"counted_at"`
+	// Commitment says whether the recount reproduces the published
+	// commitment; absent before one is published.
+	Commitment *CommitmentCheck `json:"commitment,omitempty"`
 }
 
 // TallyRow is one nominee's two counts.
@@ -205,16 +208,15 @@ func (s *Service) Tally(ctx context.Context, actor models.User, year int) (Tally
 			t.Differences++
 		}
 	}
+	if t.Commitment, err = s.checkCommitment(ctx, contest); err != nil {
+		return Tally{}, err
+	}
 	return t, nil
 }
 
 // recount is the authoritative count of the contest's votes (SPEC §5).
 func (s *Service) recount(ctx context.Context, contest models.Contest) (store.Recount, error) {
-	complete := 0
-	if contest.Settings.RequireCompleteBallot {
-		complete = contest.CategoryCount()
-	}
-	return s.store.RecountVotes(ctx, contest.Year, complete)
+	return s.store.RecountVotes(ctx, contest.Year, completeBallot(contest))
 }
 
 func byCategory(m map[int]int64) map[string]int64 {

@@ -82,6 +82,9 @@ type resultsView struct {
 	Contest     int                  `json:"contest"`
 	Categories  []categoryResultView `json:"categories"`
 	PublishedAt time.Time            `json:"published_at"`
+	// Commitment is the published commitment to the counted votes, whose
+	// roots a voter's proof leads to.
+	Commitment *models.Commitment `json:"commitment,omitempty"`
 }
 
 type categoryResultView struct {
@@ -100,7 +103,8 @@ type championResultView struct {
 }
 
 func resultsOf(r models.Results) resultsView {
-	v := resultsView{Contest: r.Contest, PublishedAt: r.PublishedAt, Categories: make([]categoryResultView, len(r.Categories))}
+	v := resultsView{Contest: r.Contest, PublishedAt: r.PublishedAt, Categories: make([]categoryResultView, len(r.Categories)),
+		Commitment: r.Commitment}
 	for i, cr := range r.Categories {
 		cv := categoryResultView{Category: cr.Category, Winners: cr.Winners, InvalidatedVotes: cr.Invalidated,
 			Champions: make([]championResultView, len(cr.Champions))}
@@ -111,4 +115,50 @@ func resultsOf(r models.Results) resultsView {
 		v.Categories[i] = cv
 	}
 	return v
+}
+
+// commitments answers every published version of a contest's commitment to
+// its counted votes, oldest first, to anyone; 404 before voting closes and
+// the first is published (app.Service.Commitments).
+func (s *server) commitments(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	cs, err := s.app.Commitments(useCase(c), year)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=60")
+	c.JSON(http.StatusOK, gin.H{"items": cs, "next_cursor": nil})
+}
+
+// publishCommitment publishes the contest's commitment to its counted votes
+// once voting has closed; admins only (app.Service.PublishCommitment).
+func (s *server) publishCommitment(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	cm, err := s.app.PublishCommitment(useCase(c), currentUser(c), year)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, cm)
+}
+
+// voteProof answers the inclusion proof of the caller's vote in its
+// category's published tree, or why the vote is not counted
+// (app.Service.VoteProof); another user's vote is 404.
+func (s *server) voteProof(c *gin.Context) {
+	p, err := s.app.VoteProof(useCase(c), currentUser(c), c.Param("id"))
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, p)
 }

@@ -44,7 +44,8 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	api.GET("/contests", s.listContests)
 	api.GET("/contests/:year", s.getContest)
 	api.GET("/contests/:year/nominees", s.nominees)
-	api.GET("/contests/:year/results", s.results) // once published; 404 before
+	api.GET("/contests/:year/results", s.results)         // once published; 404 before
+	api.GET("/contests/:year/commitments", s.commitments) // once voting closed; 404 before
 
 	// Anyone; the owner (nominator) and admins see more.
 	api.GET("/projects/:id", s.allowAnonymous(), s.getProject)
@@ -70,6 +71,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	user.GET("/contests/:year/ballot", s.ballot)
 	user.POST("/contests/:year/votes", votes, s.castVote)
 	user.GET("/me/votes", s.myVotes)
+	user.GET("/me/votes/:id/proof", s.voteProof)
 
 	// The Expert Group (reviewers); another reviewer's assignment is 404.
 	reviewer := api.Group("/reviewer", s.requireUser(), requireRole(models.RoleReviewer))
@@ -103,6 +105,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	admin.GET("/contests/:year/tally", s.tally)
 	admin.POST("/votes/invalidate", s.invalidateVotes)
 	admin.GET("/contests/:year/anomalies", s.anomalies)
+	admin.POST("/contests/:year/commitments/publish", s.publishCommitment)
 	admin.POST("/contests/:year/champions/publish", s.publishChampions)
 	admin.POST("/contests/:year/results/publish", s.publishResults)
 

@@ -155,6 +155,8 @@ type Results struct {
 	Contest     int              `json:"contest"`
 	Categories  []CategoryResult `json:"categories"`
 	PublishedAt time.Time        `json:"published_at"`
+	// Commitment is the last published commitment to the counted votes.
+	Commitment *Commitment `json:"commitment,omitempty" bson:"-"`
 }
 
 // CategoryResult is one category's results: its winners' ids and its

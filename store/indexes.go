@@ -46,6 +46,8 @@ var indexes = []index{
 	// A contest's tally reads its nominees' counters and its invalidations.
 	{collection: colVoteCounts, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
 	{collection: colVoteInvalidations, name: "contest", keys: bson.D{{Key: "contest", Value: 1}}},
+	// A contest's commitments are read in version order.
+	{collection: colCommitments, name: "contest_version", keys: bson.D{{Key: "contest", Value: 1}, {Key: "version", Value: 1}}, unique: true},
 	// A reviewer reads their own picks; the results count a contest's.
 	{collection: colSelections, name: "contest_reviewer", keys: bson.D{{Key: "contest", Value: 1}, {Key: "reviewer_id", Value: 1}}},
 	// Every project write takes a new change sequence: the read model's
@@ -68,7 +70,7 @@ var collections = []string{
 	colConflicts, colAssignments, colSigningKeys, colRefreshTokens, colRefreshSpent, colRefreshRevoked,
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,
-	colSelections, colChampionCounts, colResults, colAnomalyReports,
+	colSelections, colChampionCounts, colResults, colAnomalyReports, colCommitments, colCommitmentLeaves,
 }
 
 // EnsureIndexes creates every collection and every declared index, and on

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -77,6 +79,19 @@ type Recount struct {
 	Incomplete map[int]int64
 	// Votes is every vote cast, counted or not.
 	Votes int64
+	// Receipts, only from RecountWithReceipts, are the receipts (the raw
+	// HMACs) of each category's counted votes, and Excluded those of its
+	// votes that do not count, by vote id with why: the leaves of the
+	// published commitment and its list of exclusions (SPEC §5).
+	Receipts map[int][][]byte
+	Excluded map[int][]Exclusion
+}
+
+// Exclusion is a vote that does not count and why, by its receipt.
+type Exclusion struct {
+	Receipt []byte
+	// Reason is models.ExcludedInvalidated or models.ExcludedIncomplete.
+	Reason string
 }
 
 // Count returns the nominee's valid votes in the recount.
@@ -90,6 +105,16 @@ func (r Recount) Count(category int, nominationID string) int64 {
 // > 0, only when its voter voted in completeBallot categories; that takes a
 // second pass and memory for one small counter per voter. It returns only the database's errors.
 func (s *Store) RecountVotes(ctx context.Context, contest, completeBallot int) (Recount, error) {
+	return s.recount(ctx, contest, completeBallot, false)
+}
+
+// RecountWithReceipts is RecountVotes that also keeps every vote's receipt
+// (32 bytes a vote): the commitment's leaves.
+func (s *Store) RecountWithReceipts(ctx context.Context, contest, completeBallot int) (Recount, error) {
+	return s.recount(ctx, contest, completeBallot, true)
+}
+
+func (s *Store) recount(ctx context.Context, contest, completeBallot int, receipts bool) (Recount, error) {
 	r := Recount{Valid: map[int]map[string]int64{}, Invalidated: map[int]int64{}, Incomplete: map[int]int64{}}
 	invalid := map[string]bool{}
 	err := stream(ctx, s.db.Collection(colVoteInvalidations), "recount", bson.D{{Key: "contest", Value: contest}},
@@ -103,7 +128,7 @@ func (s *Store) RecountVotes(ctx context.Context, contest, completeBallot int) (
 	var ballots map[string]uint8
 	if completeBallot > 0 {
 		ballots = map[string]uint8{}
-		err := s.eachVoteRef(ctx, contest, func(d voteRef) error {
+		err := s.eachVoteRef(ctx, contest, false, func(d voteRef) error {
 			if !invalid[d.ID] {
 				ballots[d.VoterID]++
 			}
@@ -113,18 +138,30 @@ func (s *Store) RecountVotes(ctx context.Context, contest, completeBallot int) (
 			return r, err
 		}
 	}
-	err = s.eachVoteRef(ctx, contest, func(d voteRef) error {
+	if receipts {
+		r.Receipts, r.Excluded = map[int][][]byte{}, map[int][]Exclusion{}
+	}
+	err = s.eachVoteRef(ctx, contest, receipts, func(d voteRef) error {
 		r.Votes++
 		switch {
 		case invalid[d.ID]:
 			r.Invalidated[d.Category]++
+			if receipts {
+				r.Excluded[d.Category] = append(r.Excluded[d.Category], Exclusion{Receipt: d.Receipt, Reason: models.ExcludedInvalidated})
+			}
 		case ballots != nil && int(ballots[d.VoterID]) < completeBallot:
 			r.Incomplete[d.Category]++
+			if receipts {
+				r.Excluded[d.Category] = append(r.Excluded[d.Category], Exclusion{Receipt: d.Receipt, Reason: models.ExcludedIncomplete})
+			}
 		default:
 			if r.Valid[d.Category] == nil {
 				r.Valid[d.Category] = map[string]int64{}
 			}
 			r.Valid[d.Category][d.NominationID]++
+			if receipts {
+				r.Receipts[d.Category] = append(r.Receipts[d.Category], d.Receipt)
+			}
 		}
 		return nil
 	})
@@ -135,6 +172,7 @@ func (s *Store) RecountVotes(ctx context.Context, contest, completeBallot int) (
 type voteRef struct {
 	ID, NominationID, VoterID string
 	Category                  int
+	Receipt                   []byte // with receipts only
 }
 
 // voteRefBatch is how many votes a reader hands over at once.
@@ -146,7 +184,7 @@ const voteRefBatch = 2000
 // fn counts them on the caller's goroutine as they come. Each vote is read
 // by lookups in its raw document rather than decoded whole. Memory is a
 // few batches per collection, whatever the number of votes.
-func (s *Store) eachVoteRef(ctx context.Context, contest int, fn func(voteRef) error) error {
+func (s *Store) eachVoteRef(ctx context.Context, contest int, receipts bool, fn func(voteRef) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	names := voteCollectionNames(contest)
@@ -155,7 +193,7 @@ func (s *Store) eachVoteRef(ctx context.Context, contest int, fn func(voteRef) e
 	var readers sync.WaitGroup
 	for _, name := range names {
 		readers.Go(func() {
-			err := s.readVoteRefs(ctx, s.db.Collection(name), batches)
+			err := s.readVoteRefs(ctx, s.db.Collection(name), receipts, batches)
 			if err != nil {
 				cancel() // the count cannot finish: stop the other readers
 			}
@@ -193,8 +231,11 @@ func (s *Store) eachVoteRef(ctx context.Context, contest int, fn func(voteRef) e
 
 // readVoteRefs reads one vote collection's votes into batches on out until
 // the cursor ends or ctx is done.
-func (s *Store) readVoteRefs(ctx context.Context, c *mongo.Collection, out chan<- []voteRef) error {
+func (s *Store) readVoteRefs(ctx context.Context, c *mongo.Collection, receipts bool, out chan<- []voteRef) error {
 	proj := bson.D{{Key: "_id", Value: 1}, {Key: "nomination_id", Value: 1}}
+	if receipts {
+		proj = append(proj, bson.E{Key: "receipt", Value: 1})
+	}
 	cur, err := c.Find(ctx, bson.D{}, options.Find().SetProjection(proj).SetBatchSize(voteRefBatch))
 	if err != nil {
 		return err
@@ -213,8 +254,13 @@ func (s *Store) readVoteRefs(ctx context.Context, c *mongo.Collection, out chan<
 	for cur.Next(ctx) {
 		id := cur.Current.Lookup("_id").StringValue()
 		_, category, voter, _ := models.ParseVoteID(id)
-		batch = append(batch, voteRef{ID: id, Category: category, VoterID: voter,
-			NominationID: cur.Current.Lookup("nomination_id").StringValue()})
+		ref := voteRef{ID: id, Category: category, VoterID: voter, NominationID: cur.Current.Lookup("nomination_id").StringValue()}
+		if receipts {
+			if ref.Receipt, err = hex.DecodeString(cur.Current.Lookup("receipt").StringValue()); err != nil {
+				return fmt.Errorf("vote %s: receipt: %w", id, err)
+			}
+		}
+		batch = append(batch, ref)
 		if len(batch) == cap(batch) || cur.RemainingBatchLength() == 0 {
 			if err := send(); err != nil {
 				return err

@@ -36,6 +36,7 @@ Commands:
   bench votes        measure casting votes over HTTP against raw inserts
   bench recount      measure the authoritative recount of N votes
   keys add           add an access-token signing key (rotation)
+  verify-receipt     check a vote's inclusion proof offline (--receipt R --proof FILE --root HEX)
   healthcheck        exit 0 when the local server is ready (container healthchecks)
   help               show this text
 
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "bench":
 		return benchCommand(ctx, args, getenv, stdout, stderr)
+	case "verify-receipt":
+		return verifyReceiptCommand(args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
