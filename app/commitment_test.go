@@ -142,3 +142,48 @@ func TestCommitment_EveryVoterOfTenThousandVotesProvesTheirVoteAndAChangeBreaksP
 		}
 	}
 }
+
+func TestPublishCommitment_ConcurrentPublicationsOfTheSameVotesStoreOneVersion(t *testing.T) {
+	fixed := models.NewFixedClock(subOpens)
+	f := newFixture(t, fixed, fixed)
+	ctx := context.Background()
+	contest, err := f.store.Contest(ctx, 2027)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var votes []models.Vote
+	for i := range 30 {
+		sum := sha256.Sum256([]byte(fmt.Sprint(i)))
+		voter := fmt.Sprintf("voter-%02d", i)
+		votes = append(votes, models.Vote{ID: models.VoteID(2027, 1, voter), Contest: 2027, Category: 1, NominationID: "nominee",
+			VoterID: voter, CastAt: contest.Schedule.Voting.OpensAt, Receipt: hex.EncodeToString(sum[:])})
+	}
+	for _, err := range f.store.InsertVotes(ctx, votes) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	fixed.Set(contest.Schedule.Voting.ClosesAt.Add(time.Hour))
+	const n = 6
+	versions := make([]int, n)
+	errs := make([]error, n)
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			c, err := f.svc.PublishCommitment(ctx, f.admin, 2027)
+			versions[i], errs[i] = c.Version, err
+			done <- i
+		}()
+	}
+	for range n {
+		<-done
+	}
+	for i := range n {
+		if errs[i] != nil || versions[i] != 1 {
+			t.Fatalf("publication %d: version %d, %v", i, versions[i], errs[i])
+		}
+	}
+	if history, err := f.svc.Commitments(ctx, 2027); err != nil || len(history) != 1 {
+		t.Fatalf("history: %d versions, %v", len(history), err)
+	}
+}
