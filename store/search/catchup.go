@@ -140,6 +140,13 @@ type catchUp struct {
 	maxSeq int64
 	// dirty says the pending set changed.
 	dirty bool
+	// projects are the batch's projects, for the catalogue table.
+	projects []tableChange
+}
+
+type tableChange struct {
+	p       models.Project
+	deleted bool
 }
 
 // rebuild streams every project and account, then reads again the last
@@ -244,6 +251,7 @@ func (c *catchUp) project(p models.Project, deleted bool) error {
 	if err := addToBatch(c.batch, p, deleted); err != nil {
 		return err
 	}
+	c.projects = append(c.projects, tableChange{p, deleted})
 	return c.added(p.Seq)
 }
 
@@ -280,6 +288,10 @@ func (c *catchUp) flush() error {
 		return err
 	}
 	c.batch.Reset()
+	for _, ch := range c.projects {
+		c.x.tbl.put(ch.p, ch.deleted)
+	}
+	c.projects = c.projects[:0]
 	c.x.gen.Add(1)
 	c.x.mu.Lock()
 	c.x.last = last

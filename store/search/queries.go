@@ -141,6 +141,14 @@ type CatalogueResult struct {
 
 // Catalogue searches the published projects.
 func (x *Index) Catalogue(ctx context.Context, q CatalogueQuery) (CatalogueResult, error) {
+	if res, ok := x.tbl.catalogue(q); ok {
+		return res, nil
+	}
+	return x.catalogueFromIndex(ctx, q)
+}
+
+// catalogueFromIndex answers q with the index.
+func (x *Index) catalogueFromIndex(ctx context.Context, q CatalogueQuery) (CatalogueResult, error) {
 	must := []query.Query{term("kind", "pub")}
 	for _, f := range []struct {
 		field  string

@@ -76,6 +76,9 @@ type Index struct {
 	// generation are stale at the next.
 	gen    atomic.Int64
 	facets facetCache
+	// tbl answers the catalogue's pages without text (table.go).
+	tbl       table
+	tableDone chan struct{}
 }
 
 // Open opens the index in dir, creating it when missing and rebuilding it
@@ -110,11 +113,22 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 		_ = idx.Close()
 		return nil, err
 	}
+	x.tableDone = make(chan struct{})
+	go func() {
+		defer close(x.tableDone)
+		if err := x.tbl.load(context.Background(), idx); err != nil && !errors.Is(err, bleve.ErrorIndexClosed) {
+			log.Warn("search: the catalogue table did not load; the index answers every page", "err", err)
+		}
+	}()
 	return x, nil
 }
 
-// Close closes the index files.
-func (x *Index) Close() error { return x.idx.Close() }
+// Close closes the index files, once the catalogue table's load is done.
+func (x *Index) Close() error {
+	err := x.idx.Close()
+	<-x.tableDone
+	return err
+}
 
 // LastSeq is the largest change sequence the index has applied.
 func (x *Index) LastSeq() int64 {
@@ -153,6 +167,9 @@ func (x *Index) ProjectChanged(p models.Project) {
 	err := addToBatch(batch, p, p.Deleted)
 	if err == nil {
 		err = x.applyHeard(batch, p.Seq)
+	}
+	if err == nil {
+		x.tbl.put(p, p.Deleted)
 	}
 	x.gen.Add(1)
 	if err != nil {
