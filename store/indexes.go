@@ -69,6 +69,7 @@ var collections = []string{
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,
 	colSelections, colChampionCounts, colResults, colAnomalyReports,
+	colBrowserSessions, colBrowserSessionsEnded,
 }
 
 // EnsureIndexes creates every collection and every declared index, and on
