@@ -14,8 +14,13 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	perAccount, votes := s.limitWrites(), s.limitVotes()
 	root := headRouter{&r.RouterGroup} // every GET route answers HEAD too
 
-	// The web UI: its page and the embedded assets it loads.
-	root.GET("/", s.uiShell)
+	// The web UI: server-rendered pages in the visitor's language, for
+	// visitors and signed-in users (browser session cookie), and the
+	// embedded assets they load. Every form that changes state refuses
+	// cross-site requests.
+	w := newWebUI(s)
+	pages := root.Group("", w.pageLanguage(), w.pageSession())
+	pages.GET("/", w.homePage)
 	root.GET("/assets/:name", s.asset)
 	root.GET("/healthz", s.healthz)
 	root.GET("/readyz", s.readyz)

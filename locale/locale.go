@@ -139,6 +139,12 @@ func (l *Locale) localize(id string, count any, pairs []any) string {
 // its digits and grouping ("1,234", "1 234", "١٬٢٣٤").
 func (l *Locale) Num(n any) string { return l.printer.Sprint(number.Decimal(toInt64(n))) }
 
+// Plain formats an integer for the language without grouping, as years
+// are written ("2027", "٢٠٢٧").
+func (l *Locale) Plain(n any) string {
+	return l.printer.Sprint(number.Decimal(toInt64(n), number.NoSeparator()))
+}
+
 // toInt64 is n of any integer type as an int64, so that templates can pass
 // counts of any type; anything else is 0.
 func toInt64(n any) int64 {
@@ -163,9 +169,8 @@ func toInt64(n any) int64 {
 // 2026", "2 de marzo de 2026", "2026年3月2日").
 func (l *Locale) Date(t time.Time) string {
 	t = t.UTC()
-	plain := func(n int) string { return l.printer.Sprint(number.Decimal(n, number.NoSeparator())) }
-	return l.T("format.date", "Day", plain(t.Day()), "Month", l.T("month."+strconv.Itoa(int(t.Month()))),
-		"Year", plain(t.Year()))
+	return l.T("format.date", "Day", l.Plain(t.Day()), "Month", l.T("month."+strconv.Itoa(int(t.Month()))),
+		"Year", l.Plain(t.Year()))
 }
 
 // DateTime formats t, read in UTC, as its date and its time of day in
