@@ -29,7 +29,7 @@ var catalogues = func() *locale.Catalogues {
 // pageTemplates holds each page of static/templates/pages parsed with the
 // layout and its shared blocks, by file name without ".html".
 var pageTemplates = func() map[string]*template.Template {
-	layout := template.Must(template.New("layout.html").ParseFS(static.Templates, "layout.html"))
+	layout := template.Must(template.New("layout.html").Funcs(pageFuncs).ParseFS(static.Templates, "layout.html"))
 	names, err := fs.Glob(static.Templates, "pages/*.html")
 	if err != nil {
 		panic(err)
@@ -59,7 +59,9 @@ type pageView struct {
 	User *models.User
 	// Notice is a confirmation, announced by a live region.
 	Notice string
-	// Errors are a form's invalid fields, in the form's order.
+	// Form is the form's submitted values, shown again with its Errors,
+	// its invalid fields in the form's order.
+	Form   url.Values
 	Errors []fieldError
 	// Data is the page's own content.
 	Data any
@@ -79,11 +81,21 @@ type fieldError struct {
 	Field, Message string
 }
 
+// notices are the confirmations a page shows when a form sent the browser
+// to it with ?done=NAME, by name.
+var notices = map[string]string{
+	"logout": "logout.done", "reset": "reset.done", "forgot": "forgot.done", "verified": "verify.done",
+	"profile": "profile.saved", "resent": "profile.resent",
+}
+
 // newView is the frame of a page for the request: its language, the
 // signed-in user, the links to the page in every language.
 func (w *webUI) newView(c *gin.Context, title string) *pageView {
 	l := pageLocale(c)
 	v := &pageView{L: l, Title: title}
+	if key, ok := notices[c.Query("done")]; ok {
+		v.Notice = l.T(key)
+	}
 	if u, ok := pageUser(c); ok {
 		v.User = &u
 	}

@@ -1,0 +1,169 @@
+package handlers
+
+import (
+	"errors"
+	"html/template"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/validator/v10"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"github.com/wsis-platform/wsis/locale"
+	"github.com/wsis-platform/wsis/models"
+)
+
+// pageFuncs are the functions page templates call to draw form fields
+// from the page's submitted values and errors.
+var pageFuncs = template.FuncMap{"input": inputField, "choice": choiceField}
+
+// fieldInput is one labelled form field as the "input" and "select" blocks
+// draw it: its error next to it, tied to it by aria-describedby.
+type fieldInput struct {
+	Name, Type, Label, Value, Hint, Error, Autocomplete, DescribedBy, Placeholder string
+	Required                                                                      bool
+	Options                                                                       []fieldOption
+}
+
+type fieldOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// inputField is the field name of v's form: its type, the label's catalogue
+// key and options "required", "autocomplete=…" or "hint=KEY". A password
+// field never shows the value sent.
+func inputField(v *pageView, name, typ, labelKey string, options ...string) fieldInput {
+	f := fieldInput{Name: name, Type: typ, Label: v.L.T(labelKey), Value: v.Form.Get(name)}
+	if typ == "password" {
+		f.Value = ""
+	}
+	for _, o := range options {
+		switch key, value, _ := strings.Cut(o, "="); key {
+		case "required":
+			f.Required = true
+		case "autocomplete":
+			f.Autocomplete = value
+		case "hint":
+			f.Hint = v.L.T(value)
+		}
+	}
+	f.describe(v)
+	return f
+}
+
+// choiceField is the select name of v's form over the reference list kind,
+// "countries" or "stakeholder_types", named in the page's language.
+func choiceField(v *pageView, name, labelKey, kind string) fieldInput {
+	f := fieldInput{Name: name, Label: v.L.T(labelKey), Required: true, Placeholder: v.L.T("field.choose")}
+	chosen := v.Form.Get(name)
+	var options []fieldOption
+	switch kind {
+	case "countries":
+		options = countryOptions(v.L)
+	case "stakeholder_types":
+		for _, st := range models.StakeholderTypes {
+			options = append(options, fieldOption{Value: string(st), Label: v.L.Stakeholder(string(st))})
+		}
+	}
+	for _, o := range options {
+		o.Selected = o.Value == chosen
+		f.Options = append(f.Options, o)
+	}
+	f.describe(v)
+	return f
+}
+
+func (f *fieldInput) describe(v *pageView) {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.Name+"-hint")
+	}
+	for _, e := range v.Errors {
+		if e.Field == f.Name {
+			f.Error = e.Message
+			ids = append(ids, f.Name+"-error")
+			break
+		}
+	}
+	f.DescribedBy = strings.Join(ids, " ")
+}
+
+// countryOptions are the countries with their CLDR names in l, in the
+// language's alphabetical order; each language's list is made once.
+func countryOptions(l *locale.Locale) []fieldOption {
+	v, _ := countryLists.LoadOrStore(l.Code, sync.OnceValue(func() []fieldOption {
+		coll := collate.New(language.Make(l.Code))
+		list := make([]fieldOption, 0, len(models.Countries()))
+		for _, c := range models.Countries() {
+			list = append(list, fieldOption{Value: c.Code, Label: l.Country(c.Code)})
+		}
+		slices.SortFunc(list, func(a, b fieldOption) int { return coll.CompareString(a.Label, b.Label) })
+		return list
+	}))
+	return v.(func() []fieldOption)()
+}
+
+var countryLists sync.Map
+
+// formErrors says in l what is wrong with the fields of err, a failure of
+// the validator's rules or a ValidationError of a use case; ok is false for
+// any other error.
+func formErrors(l *locale.Locale, err error) (fields []fieldError, ok bool) {
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) {
+		for _, fe := range verrs {
+			fields = append(fields, fieldError{Field: jsonPath(fe), Message: ruleMessage(l, fe)})
+		}
+		return fields, true
+	}
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		for _, f := range ve.Fields {
+			fields = append(fields, fieldError{Field: f.Field, Message: l.T("form.error.invalid")})
+		}
+		return fields, true
+	}
+	return nil, false
+}
+
+// checkForm holds a form's request type to the same validator rules as the
+// JSON API's, and says what breaks them in l.
+func checkForm(l *locale.Locale, req any) []fieldError {
+	err := validate.Struct(req)
+	if err == nil {
+		return nil
+	}
+	fields, _ := formErrors(l, err)
+	if len(fields) == 0 {
+		fields = []fieldError{{Message: l.T("form.error.invalid")}}
+	}
+	return fields
+}
+
+// ruleMessage is the message of a broken validator rule in l.
+func ruleMessage(l *locale.Locale, fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required", "email", "password", "singleline", "country", "stakeholder_type":
+		return l.T("form.error." + fe.Tag())
+	case "min":
+		if fe.Param() == "1" {
+			return l.T("form.error.required")
+		}
+	case "max":
+		return l.T("form.error.max", "Param", fe.Param())
+	}
+	return l.T("form.error.invalid")
+}
+
+// formValues are the fields of a submitted form, to show it again.
+func formValues(form url.Values, names ...string) url.Values {
+	v := url.Values{}
+	for _, n := range names {
+		v.Set(n, form.Get(n))
+	}
+	return v
+}
