@@ -21,6 +21,8 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	w := newWebUI(s)
 	pages := root.Group("", w.pageLanguage(), w.pageSession())
 	pages.GET("/", w.homePage)
+	pages.GET("/projects", w.cataloguePage)
+	pages.GET("/projects/:id", w.projectPage) // published, or the owner's or an admin's
 	pages.GET("/register", w.registerPage)
 	pages.GET("/verify-email", w.verifyPage) // the link in the verification mail
 	pages.GET("/login", w.loginPage)

@@ -28,7 +28,7 @@ func browserPath(t *testing.T) string {
 	return ""
 }
 
-func TestUI_HomePageInARealBrowser(t *testing.T) {
+func TestUI_HomeAndCatalogueInARealBrowser(t *testing.T) {
 	exe := browserPath(t)
 	dir := t.TempDir()
 	if err := run(context.Background(), []string{"seed", "--projects", "60", "--users", "3"},
@@ -79,5 +79,53 @@ func TestUI_HomePageInARealBrowser(t *testing.T) {
 	}
 	if direction != "rtl" || title != "فئات الجوائز" {
 		t.Errorf("after switching to Arabic: dir %q, heading %q", direction, title)
+	}
+
+	// The catalogue: a filter applies as soon as it is ticked, the query is
+	// in the URL, and Back returns to the whole list.
+	var all, filtered, back string
+	var location string
+	var cards int
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(base+"/projects?lang=en"),
+		chromedp.Text(`#results-status`, &all, chromedp.ByQuery),
+		// The script submits the form as soon as a filter changes.
+		chromedp.Evaluate(`document.querySelector("input[name=region][value=europe]").click()`, nil),
+	)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	waitFor(ctx, t, `location.search.includes("region=europe")`)
+	err = chromedp.Run(ctx,
+		chromedp.Location(&location),
+		chromedp.Text(`#results-status`, &filtered, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll(".results li").length`, &cards),
+		chromedp.Evaluate(`history.back()`, nil),
+	)
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	waitFor(ctx, t, `location.search === "?lang=en"`)
+	// A page restored from the back-forward cache is read by script.
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.getElementById("results-status").textContent.trim()`, &back)); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if all != "60 projects found" || back != all {
+		t.Errorf("whole catalogue %q, after Back %q; want 60 projects found", all, back)
+	}
+	if !strings.Contains(location, "region=europe") || filtered == all || cards == 0 || cards > 20 {
+		t.Errorf("after ticking Europe: %s shows %q and %d cards", location, filtered, cards)
+	}
+}
+
+// waitFor asks the browser until the page it has loaded makes condition
+// true; evaluating while the browser navigates fails, and is asked again.
+func waitFor(ctx context.Context, t *testing.T, condition string) {
+	t.Helper()
+	for loaded := false; !loaded; time.Sleep(50 * time.Millisecond) {
+		if ctx.Err() != nil {
+			t.Fatalf("the browser never reached %s", condition)
+		}
+		_ = chromedp.Run(ctx, chromedp.Evaluate(condition+` && document.readyState === "complete"`, &loaded))
 	}
 }
