@@ -134,7 +134,8 @@ func renderPage(c *gin.Context, status int, name string, v *pageView) {
 		return
 	}
 	c.Header("Cache-Control", "no-cache, private")
-	c.Header("Vary", "Accept-Language, Cookie")
+	vary(c.Writer.Header(), "Accept-Language")
+	vary(c.Writer.Header(), "Cookie")
 	c.Header("Content-Language", v.L.Code)
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
