@@ -44,6 +44,8 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	signedInForms.POST("/profile", w.saveProfile)
 	signedInForms.POST("/profile/verify-email", w.resendVerification)
 	root.GET("/assets/:name", s.asset)
+	root.GET("/sitemap.xml", w.sitemap) // the published projects, for search engines
+	root.GET("/robots.txt", w.robots)
 	root.GET("/healthz", s.healthz)
 	root.GET("/readyz", s.readyz)
 	if s.metricsOn { // else on an address of its own (WSIS_METRICS_ADDR)
