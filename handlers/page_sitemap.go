@@ -25,12 +25,13 @@ type urlSet struct {
 }
 
 // sitemap lists the public pages that search engines should find: the home
-// page, the catalogue and every published project (from the catalogue's
-// read model, oldest first), each with the day it was published. Each page
+// page, the catalogue, its statistics and every published project (from
+// the catalogue's read model, oldest first), each with the day it was
+// published. Each page
 // names its other languages itself (hreflang).
 func (w *webUI) sitemap(c *gin.Context) {
 	set := urlSet{NS: "http://www.sitemaps.org/schemas/sitemap/0.9",
-		URLs: []sitemapURL{{Loc: w.publicURL + "/"}, {Loc: w.publicURL + "/projects"}}}
+		URLs: []sitemapURL{{Loc: w.publicURL + "/"}, {Loc: w.publicURL + "/projects"}, {Loc: w.publicURL + "/stats"}}}
 	q := search.CatalogueQuery{Sort: "oldest", Limit: 1000}
 	for len(set.URLs) < sitemapMax {
 		res, err := w.search.Catalogue(c.Request.Context(), q)

@@ -38,8 +38,8 @@ func TestSitemap_ListsEveryPublishedProjectAndNoDraft(t *testing.T) {
 	if listed[testPublicURL+"/projects/"+draft.ID] {
 		t.Error("the sitemap lists a draft")
 	}
-	if len(set.URLs) != len(published)+2 || !listed[testPublicURL+"/"] {
-		t.Errorf("%d addresses, want the home page, the catalogue and %d projects", len(set.URLs), len(published))
+	if len(set.URLs) != len(published)+3 || !listed[testPublicURL+"/"] || !listed[testPublicURL+"/stats"] {
+		t.Errorf("%d addresses, want the home page, the catalogue, its statistics and %d projects", len(set.URLs), len(published))
 	}
 	if robots := s.do(t, http.MethodGet, "/robots.txt", nil).Body.String(); !strings.Contains(robots, "Sitemap: "+testPublicURL+"/sitemap.xml") {
 		t.Errorf("robots.txt: %q", robots)

@@ -29,7 +29,7 @@ func TestPages_FirstLoadUnder60KBCompressed(t *testing.T) {
 		t.Errorf("stylesheet and script are %d bytes compressed, want under 40 KB", assets)
 	}
 	for _, path := range []string{"/", "/projects", "/projects?lang=ar&sort=title", "/projects/" + projects[0].ID,
-		"/register", "/login", "/forgot-password"} {
+		"/stats", "/register", "/login", "/forgot-password"} {
 		if total := sent(path) + assets; total >= 60_000 {
 			t.Errorf("%s: first load %d bytes compressed, want under 60 KB", path, total)
 		} else {

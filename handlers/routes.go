@@ -23,6 +23,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	pages.GET("/", w.homePage)
 	pages.GET("/projects", w.cataloguePage)
 	pages.GET("/projects/:id", w.projectPage) // published, or the owner's or an admin's
+	pages.GET("/stats", w.statsPage)
 	pages.GET("/contests/:year/nominees", w.nomineesPage)
 	pages.GET("/contests/:year/results", w.resultsPage)
 	pages.GET("/register", w.registerPage)
