@@ -56,7 +56,7 @@ func (w *webUI) register(c *gin.Context) {
 		w.failPage(c, err)
 		return
 	}
-	if err := w.sendActionLink(ctx, user, models.ActionVerifyEmail, "verify-email"); err != nil {
+	if err := w.app.MailVerificationLink(ctx, v.L, user); err != nil {
 		// The account exists; its profile page offers a new link.
 		logger(c).ErrorContext(ctx, "verification mail not queued", "err", err, "user_id", user.ID)
 	}
@@ -195,14 +195,15 @@ func postForm(c *gin.Context) url.Values {
 	return c.Request.PostForm
 }
 
-// mailResetLinkLater queues the reset link for email in the background the
-// server counts, as the JSON API does (forgotPassword).
+// mailResetLinkLater queues the reset link for email, in the page's
+// language, in the background the server counts, as the JSON API does
+// (forgotPassword), so that the answer comes before the look-up.
 func (w *webUI) mailResetLinkLater(c *gin.Context, email string) {
-	log := logger(c)
+	log, l := logger(c), pageLocale(c)
 	w.bg.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := w.mailResetLink(ctx, email); err != nil {
+		if err := w.app.MailResetLink(ctx, l, email); err != nil {
 			log.ErrorContext(ctx, "password reset mail not queued", "err", err)
 		}
 	})

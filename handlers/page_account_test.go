@@ -243,3 +243,22 @@ func TestProfilePage_VisitorSentToLoginAndErrorsNextToFields(t *testing.T) {
 		t.Errorf("after saving: name %q, notice %q", v, text(doc.Find(".notice")))
 	}
 }
+
+func TestAccountPages_MailsInThePagesLanguage(t *testing.T) {
+	s := newServer(t)
+	b := newBrowser(s)
+	b.lang = "fr"
+	wantRedirect(t, b.post(t, "/register", registerForm("amina@example.org")), "/profile")
+	mail, token := s.mailTo(t, "amina@example.org", "Confirmez votre adresse")
+	if !strings.Contains(mail.Body, "Bienvenue, Amina Diallo.") {
+		t.Errorf("French verification mail:\n%s", mail.Body)
+	}
+	wantPage(t, b.post(t, "/verify-email", url.Values{"token": {token}}), http.StatusOK)
+
+	other := newBrowser(s)
+	other.lang = "zh-CN"
+	wantRedirect(t, other.post(t, "/forgot-password", url.Values{"email": {"amina@example.org"}}), "/forgot-password")
+	if mail, _ := s.mailTo(t, "amina@example.org", "重置"); !strings.Contains(mail.Body, "Amina Diallo，您好") {
+		t.Errorf("Chinese reset mail:\n%s", mail.Body)
+	}
+}

@@ -79,7 +79,7 @@ func (w *webUI) resendVerification(c *gin.Context) {
 		w.tooManyPage(c, v, "profile", wait)
 		return
 	}
-	if err := w.sendActionLink(ctx, user, models.ActionVerifyEmail, "verify-email"); err != nil {
+	if err := w.app.MailVerificationLink(ctx, pageLocale(c), user); err != nil {
 		w.failPage(c, err)
 		return
 	}

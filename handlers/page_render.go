@@ -15,16 +15,8 @@ import (
 	"github.com/wsis-platform/wsis/static"
 )
 
-// catalogues are the UI's texts in every language, read once from the
-// embedded catalogues; a catalogue that does not load is a programming
-// error that every test run meets at once.
-var catalogues = func() *locale.Catalogues {
-	c, err := locale.Load(static.Catalogues)
-	if err != nil {
-		panic(err)
-	}
-	return c
-}()
+// catalogues are the UI's texts in every language.
+var catalogues = locale.Builtin()
 
 // pageTemplates holds each page of static/templates/pages parsed with the
 // layout and its shared blocks, by file name without ".html".

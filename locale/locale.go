@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -17,7 +18,20 @@ import (
 	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
+
+	"github.com/wsis-platform/wsis/static"
 )
+
+// Builtin returns the platform's catalogues, embedded in package static,
+// loaded once. They are part of the binary, so a failure to load them is a
+// programming error that every test run meets: it panics.
+var Builtin = sync.OnceValue(func() *Catalogues {
+	c, err := Load(static.Catalogues)
+	if err != nil {
+		panic(err)
+	}
+	return c
+})
 
 // Codes are the languages of the platform in the order a language switcher
 // lists them: the six official languages of the United Nations. The first
@@ -103,6 +117,17 @@ func (l *Locale) Dir() string {
 // Name is the language's name in itself ("français"), for a language
 // switcher.
 func (l *Locale) Name() string { return display.Self.Name(l.tag) }
+
+// Text returns the text id with its placeholders filled from data, a
+// struct or map (a mail's fields), and false when the catalogue has no such
+// text.
+func (l *Locale) Text(id string, data any) (string, bool) {
+	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil || s == "" {
+		return "", false
+	}
+	return s, true
+}
 
 // T returns the text id with its placeholders filled from pairs of name and
 // value: T("home.contest.title", "Year", 2026).
