@@ -21,7 +21,7 @@ var registerFields = []string{"email", "password", "name", "organization", "stak
 
 // registerPage shows the registration form.
 func (w *webUI) registerPage(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Description, v.Public = v.L.T("register.title"), v.L.T("register.meta"), true
 	w.render(c, http.StatusOK, "register", v)
 }
@@ -30,7 +30,7 @@ func (w *webUI) registerPage(c *gin.Context) {
 // and limit, mails the verification link and signs the new user in. The
 // form comes back with its errors next to their fields.
 func (w *webUI) register(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Form = v.L.T("register.title"), formValues(postForm(c), registerFields...)
 	req := registerRequest{Email: v.Form.Get("email"), Password: v.Form.Get("password"), Name: v.Form.Get("name"),
 		Organization: v.Form.Get("organization"), StakeholderType: models.StakeholderType(v.Form.Get("stakeholder_type")),
@@ -69,14 +69,14 @@ func (w *webUI) register(c *gin.Context) {
 // verifyPage shows the page the verification mail links to: one button
 // that verifies, so that a mail scanner following the link spends nothing.
 func (w *webUI) verifyPage(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Form, v.Data = v.L.T("verify.title"), url.Values{"token": {c.Query("token")}}, true
 	w.render(c, http.StatusOK, "verify", v)
 }
 
 // verifyEmail consumes the emailed verification token (app.Service.VerifyEmail).
 func (w *webUI) verifyEmail(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title = v.L.T("verify.title")
 	token := postForm(c).Get("token")
 	if err := w.app.VerifyEmail(useCase(c), token); err != nil {
@@ -91,7 +91,7 @@ func (w *webUI) verifyEmail(c *gin.Context) {
 
 // loginPage shows the login form; next is the page to return to.
 func (w *webUI) loginPage(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Form = v.L.T("login.title"), url.Values{"next": {c.Query("next")}}
 	w.render(c, http.StatusOK, "login", v)
 }
@@ -101,7 +101,7 @@ func (w *webUI) loginPage(c *gin.Context) {
 // and starts a browser session, then returns to the page the user came
 // for, if it is one of the platform's.
 func (w *webUI) login(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Form = v.L.T("login.title"), formValues(postForm(c), "email", "password", "next")
 	email, password := strings.TrimSpace(v.Form.Get("email")), v.Form.Get("password")
 	if v.Errors = checkForm(v.L, loginRequest{Email: email, Password: password}); len(v.Errors) > 0 {

@@ -60,7 +60,7 @@ type catalogueItem struct {
 // so that a search can be shared and the Back button works. Anyone may see
 // it.
 func (w *webUI) cataloguePage(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Description, v.Public = v.L.T("catalogue.title"), v.L.T("catalogue.meta"), true
 	values := c.Request.URL.Query()
 	q, err := pageCatalogueQuery(values)

@@ -37,7 +37,7 @@ func (w *webUI) nomineesPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v := w.newView(c, "")
+	v := w.newView(c)
 	year := v.L.Plain(contest.Year)
 	v.Title, v.Description, v.Public = v.L.T("nominees.title", "Year", year), v.L.T("nominees.meta", "Year", year), true
 	category, err := strconv.Atoi(c.DefaultQuery("category", "1"))
@@ -108,7 +108,7 @@ func (w *webUI) resultsPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v := w.newView(c, "")
+	v := w.newView(c)
 	year := v.L.Plain(contest.Year)
 	v.Title, v.Description, v.Public = v.L.T("results.title", "Year", year), v.L.T("results.meta", "Year", year), true
 	data := resultsPageView{Year: contest.Year, Published: contest.Stages.ResultsPublished}

@@ -71,7 +71,7 @@ func (w *webUI) homePage(c *gin.Context) {
 		w.failPage(c, err)
 		return
 	}
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Description, v.Public = v.L.T("home.title"), v.L.T("home.meta"), true
 	data := homeView{}
 	if ok {

@@ -12,7 +12,7 @@ import (
 
 // forgotPage shows the form that asks for a password reset link.
 func (w *webUI) forgotPage(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title = v.L.T("forgot.title")
 	w.render(c, http.StatusOK, "forgot", v)
 }
@@ -22,7 +22,7 @@ func (w *webUI) forgotPage(c *gin.Context) {
 // work in the background, and the same answer whether or not the account
 // exists.
 func (w *webUI) forgotPassword(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Form = v.L.T("forgot.title"), formValues(postForm(c), "email")
 	email := strings.TrimSpace(v.Form.Get("email"))
 	if v.Errors = checkForm(v.L, forgotRequest{Email: email}); len(v.Errors) > 0 {
@@ -43,7 +43,7 @@ func (w *webUI) forgotPassword(c *gin.Context) {
 
 // resetPage shows the form the reset mail links to.
 func (w *webUI) resetPage(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Form = v.L.T("reset.title"), url.Values{"token": {c.Query("token")}}
 	w.render(c, http.StatusOK, "reset", v)
 }
@@ -52,7 +52,7 @@ func (w *webUI) resetPage(c *gin.Context) {
 // every session of the account, this browser's too
 // (app.Service.ResetPassword); the user then logs in with it.
 func (w *webUI) resetPassword(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	v.Title, v.Form = v.L.T("reset.title"), formValues(postForm(c), "token", "password")
 	req := resetRequest{Token: v.Form.Get("token"), Password: v.Form.Get("password")}
 	if v.Errors = checkForm(v.L, req); len(v.Errors) > 0 {

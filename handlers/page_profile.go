@@ -16,7 +16,7 @@ var profileFields = []string{"name", "organization", "stakeholder_type", "countr
 // verified (with a new link when it is not), roles, and the form of the
 // fields a user may change.
 func (w *webUI) profilePage(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	user, err := w.app.Profile(useCase(c), *v.User)
 	if err != nil {
 		w.failPage(c, err)
@@ -25,16 +25,20 @@ func (w *webUI) profilePage(c *gin.Context) {
 	if c.Query("done") == "registered" {
 		v.Notice = v.L.T("register.done", "Email", user.Email)
 	}
-	v.Title, v.Data = v.L.T("profile.title"), user
-	v.Form = url.Values{"name": {user.Name}, "organization": {user.Organization},
-		"stakeholder_type": {string(user.StakeholderType)}, "country": {user.Country}}
+	v.Title, v.Data, v.Form = v.L.T("profile.title"), user, profileForm(user)
 	w.render(c, http.StatusOK, "profile", v)
+}
+
+// profileForm is the profile form filled with user's fields.
+func profileForm(user models.User) url.Values {
+	return url.Values{"name": {user.Name}, "organization": {user.Organization},
+		"stakeholder_type": {string(user.StakeholderType)}, "country": {user.Country}}
 }
 
 // saveProfile changes the fields of the profile a user may change, under
 // the JSON API's rules (app.Service.EditProfile).
 func (w *webUI) saveProfile(c *gin.Context) {
-	v := w.newView(c, "")
+	v := w.newView(c)
 	ctx := useCase(c)
 	v.Title, v.Form = v.L.T("profile.title"), formValues(postForm(c), profileFields...)
 	name, org := v.Form.Get("name"), v.Form.Get("organization")
@@ -74,8 +78,8 @@ func (w *webUI) resendVerification(c *gin.Context) {
 		return
 	}
 	if wait, ok := w.limits.forgot.byAccount.take(user.ID); !ok {
-		v := w.newView(c, "")
-		v.Title, v.Data = v.L.T("profile.title"), profile
+		v := w.newView(c)
+		v.Title, v.Data, v.Form = v.L.T("profile.title"), profile, profileForm(profile)
 		w.tooManyPage(c, v, "profile", wait)
 		return
 	}

@@ -38,8 +38,8 @@ func (w *webUI) projectPage(c *gin.Context) {
 		draft.Published = &draft.ProjectContent
 		pub = draft.Public()
 	}
-	v := w.newView(c, pub.Title)
-	v.Description, v.Public = v.L.T("project.meta", "Title", pub.Title, "Organization", pub.Organization), p.IsPublic()
+	v := w.newView(c)
+	v.Title, v.Description, v.Public = pub.Title, v.L.T("project.meta", "Title", pub.Title, "Organization", pub.Organization), p.IsPublic()
 	v.Data = projectOf(v.L, pub)
 	w.render(c, http.StatusOK, "project", v)
 }

@@ -82,9 +82,9 @@ var notices = map[string]string{
 
 // newView is the frame of a page for the request: its language, the
 // signed-in user, the links to the page in every language.
-func (w *webUI) newView(c *gin.Context, title string) *pageView {
+func (w *webUI) newView(c *gin.Context) *pageView {
 	l := pageLocale(c)
-	v := &pageView{L: l, Title: title}
+	v := &pageView{L: l}
 	if key, ok := notices[c.Query("done")]; ok {
 		v.Notice = l.T(key)
 	}
@@ -93,6 +93,7 @@ func (w *webUI) newView(c *gin.Context, title string) *pageView {
 	}
 	q := c.Request.URL.Query()
 	q.Del(langParam)
+	q.Del("done") // a confirmation is shown once, not in every language
 	canonical := c.Request.URL.Path
 	if len(q) > 0 {
 		canonical += "?" + q.Encode()

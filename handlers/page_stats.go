@@ -41,7 +41,7 @@ func (w *webUI) statsPage(c *gin.Context) {
 		w.failPage(c, err)
 		return
 	}
-	v := w.newView(c, "")
+	v := w.newView(c)
 	l := v.L
 	v.Title, v.Description, v.Public = l.T("stats.title"), l.T("stats.meta"), true
 	var actionLines, sdgs, regions, stakeholders, years []string
