@@ -81,7 +81,7 @@ func nomineeOf(l *locale.Locale, n models.Nomination) nomineeCard {
 	return card
 }
 
-// resultsView is a contest's published results, by category.
+// resultsPageView is a contest's published results, by category.
 type resultsPageView struct {
 	Year       int
 	Published  bool

@@ -30,6 +30,8 @@ type contestSummary struct {
 	Open, Next                          *windowView
 	Windows                             []windowView
 	NomineesPublished, ResultsPublished bool
+	// VotingOpen is true while the public votes for the nominees.
+	VotingOpen bool
 }
 
 type windowView struct {
@@ -42,7 +44,8 @@ type windowView struct {
 // summarize says contest's schedule in l at now.
 func summarize(l *locale.Locale, contest models.Contest, now time.Time) *contestSummary {
 	sum := &contestSummary{Year: contest.Year, NomineesPublished: contest.Stages.NomineesPublished,
-		ResultsPublished: contest.Stages.ResultsPublished}
+		ResultsPublished: contest.Stages.ResultsPublished,
+		VotingOpen:       contest.Stages.NomineesPublished && contest.Schedule.Voting.OpenAt(now)}
 	for _, name := range models.WindowNames {
 		w := contest.Schedule.Window(name)
 		v := windowView{Name: l.T("window." + string(name)), Opens: l.DateTime(w.OpensAt), Closes: l.DateTime(w.ClosesAt),

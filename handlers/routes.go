@@ -41,9 +41,15 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	// Signed-in users; a visitor is sent to the login form.
 	signedIn := pages.Group("", requirePageUser())
 	signedIn.GET("/profile", w.profilePage)
+	// Voters: the ballot, one category at a time, its confirmation step,
+	// and the voter's votes with their receipts.
+	signedIn.GET("/contests/:year/ballot", w.ballotPage)
+	signedIn.GET("/contests/:year/ballot/confirm", w.confirmVotePage)
+	signedIn.GET("/contests/:year/my-votes", w.myVotesPage)
 	signedInForms := forms.Group("", requirePageUser())
 	signedInForms.POST("/profile", w.saveProfile)
 	signedInForms.POST("/profile/verify-email", w.resendVerification)
+	signedInForms.POST("/contests/:year/ballot", w.castVote)
 	root.GET("/assets/:name", s.asset)
 	root.GET("/sitemap.xml", w.sitemap) // the published projects, for search engines
 	root.GET("/robots.txt", w.robots)
