@@ -4,7 +4,9 @@ import (
 	"errors"
 	"html/template"
 	"net/url"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -18,7 +20,7 @@ import (
 
 // pageFuncs are the functions page templates call to draw form fields
 // from the page's submitted values and errors.
-var pageFuncs = template.FuncMap{"input": inputField, "choice": choiceField}
+var pageFuncs = template.FuncMap{"input": inputField, "choice": choiceField, "choices": choicesField}
 
 // fieldInput is one labelled form field as the "input" and "select" blocks
 // draw it: its error next to it, tied to it by aria-describedby.
@@ -26,6 +28,10 @@ type fieldInput struct {
 	Name, Type, Label, Value, Hint, Error, Autocomplete, DescribedBy, Placeholder string
 	Required                                                                      bool
 	Options                                                                       []fieldOption
+	// MaxWords, for a text area, is the most words it may hold; Words is
+	// how many the value has, and WordsLabel the unit, for its counter.
+	MaxWords, Words int
+	WordsLabel      string
 }
 
 type fieldOption struct {
@@ -49,17 +55,29 @@ func inputField(v *pageView, name, typ, labelKey string, options ...string) fiel
 			f.Autocomplete = value
 		case "hint":
 			f.Hint = v.L.T(value)
+		case "maxwords":
+			f.MaxWords, _ = strconv.Atoi(value)
+			f.Words, f.WordsLabel = models.WordCount(f.Value), v.L.T("field.words")
 		}
 	}
 	f.describe(v)
 	return f
 }
 
-// choiceField is the select name of v's form over the reference list kind,
-// "countries" or "stakeholder_types", named in the page's language.
+// choiceField is the select name of v's form over the reference list
+// kind, named in the page's language, one value chosen.
 func choiceField(v *pageView, name, labelKey, kind string) fieldInput {
-	f := fieldInput{Name: name, Label: v.L.T(labelKey), Required: true, Placeholder: v.L.T("field.choose")}
-	chosen := v.Form.Get(name)
+	f := choicesField(v, name, labelKey, kind)
+	f.Placeholder = v.L.T("field.choose")
+	return f
+}
+
+// choicesField is the field name of v's form over the reference list kind
+// ("countries", "stakeholder_types", "coverages", "statuses",
+// "action_lines" or "sdgs"), named in the page's language, with the values
+// the form holds chosen.
+func choicesField(v *pageView, name, labelKey, kind string) fieldInput {
+	f := fieldInput{Name: name, Label: v.L.T(labelKey), Required: true}
 	var options []fieldOption
 	switch kind {
 	case "countries":
@@ -68,9 +86,26 @@ func choiceField(v *pageView, name, labelKey, kind string) fieldInput {
 		for _, st := range models.StakeholderTypes {
 			options = append(options, fieldOption{Value: string(st), Label: v.L.Stakeholder(string(st))})
 		}
+	case "coverages":
+		for _, c := range models.Coverages {
+			options = append(options, fieldOption{Value: c, Label: v.L.Coverage(c)})
+		}
+	case "statuses":
+		for _, st := range models.ProjectStatuses {
+			options = append(options, fieldOption{Value: st, Label: v.L.Status(st)})
+		}
+	case "action_lines":
+		for _, al := range models.ActionLines {
+			options = append(options, fieldOption{Value: al.Code, Label: v.L.ActionLine(al.Code)})
+		}
+	case "sdgs":
+		for _, g := range models.SDGs {
+			options = append(options, fieldOption{Value: strconv.Itoa(g.Number), Label: v.L.Plain(g.Number) + ". " + v.L.SDG(g.Number)})
+		}
 	}
+	chosen := v.Form[name]
 	for _, o := range options {
-		o.Selected = o.Value == chosen
+		o.Selected = slices.Contains(chosen, o.Value)
 		f.Options = append(f.Options, o)
 	}
 	f.describe(v)
@@ -116,7 +151,7 @@ func formErrors(l *locale.Locale, err error) (fields []fieldError, ok bool) {
 	var verrs validator.ValidationErrors
 	if errors.As(err, &verrs) {
 		for _, fe := range verrs {
-			fields = append(fields, fieldError{Field: jsonPath(fe), Message: ruleMessage(l, fe)})
+			fields = appendOnce(fields, fieldError{Field: formField(jsonPath(fe)), Message: ruleMessage(l, fe)})
 		}
 		return fields, true
 	}
@@ -146,17 +181,41 @@ func checkForm(l *locale.Locale, req any) []fieldError {
 
 // ruleMessage is the message of a broken validator rule in l.
 func ruleMessage(l *locale.Locale, fe validator.FieldError) string {
-	switch fe.Tag() {
-	case "required", "email", "password", "singleline", "country", "stakeholder_type":
-		return l.T("form.error." + fe.Tag())
-	case "min":
-		if fe.Param() == "1" {
-			return l.T("form.error.required")
-		}
-	case "max":
-		return l.T("form.error.max", "Param", fe.Param())
+	list := fe.Kind() == reflect.Slice
+	switch tag := fe.Tag(); {
+	case list && (tag == "required" || tag == "min"):
+		return l.T("form.error.choose_one")
+	case isNumber(fe.Kind()):
+		return l.T("form.error.invalid") // a number a form's choice sends: not one of the choices
+	case tag == "min" && fe.Param() == "1":
+		return l.T("form.error.required")
+	case tag == "min" || tag == "max" || tag == "minwords" || tag == "maxwords":
+		return l.T("form.error."+tag, "Param", fe.Param())
+	case tag == "http_url" || tag == "url":
+		return l.T("form.error.url")
+	case slices.Contains([]string{"required", "email", "password", "singleline", "multiline", "country",
+		"stakeholder_type", "date", "not_before_start"}, tag):
+		return l.T("form.error." + tag)
 	}
 	return l.T("form.error.invalid")
+}
+
+// formField is the form field of a validator path: a list's item
+// ("countries[2]") is the list's field.
+func formField(path string) string {
+	name, _, _ := strings.Cut(path, "[")
+	return name
+}
+
+// appendOnce adds e unless its field has an error already: a field shows
+// one error at a time.
+func appendOnce(fields []fieldError, e fieldError) []fieldError {
+	for _, f := range fields {
+		if f.Field == e.Field {
+			return fields
+		}
+	}
+	return append(fields, e)
 }
 
 // formValues are the fields of a submitted form, to show it again.

@@ -41,6 +41,10 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	// Signed-in users; a visitor is sent to the login form.
 	signedIn := pages.Group("", requirePageUser())
 	signedIn.GET("/profile", w.profilePage)
+	// Stakeholders' own projects; another user's project is 404.
+	signedIn.GET("/my/projects", w.myProjectsPage)
+	signedIn.GET("/my/projects/new", w.newProjectPage)
+	signedIn.GET("/my/projects/:id/edit", w.editProjectPage)
 	// Voters: the ballot, one category at a time, its confirmation step,
 	// and the voter's votes with their receipts.
 	signedIn.GET("/contests/:year/ballot", w.ballotPage)
@@ -50,6 +54,9 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	signedInForms.POST("/profile", w.saveProfile)
 	signedInForms.POST("/profile/verify-email", w.resendVerification)
 	signedInForms.POST("/contests/:year/ballot", w.castVote)
+	signedInForms.POST("/my/projects", w.createProject)
+	signedInForms.POST("/my/projects/:id", w.saveProject)
+	signedInForms.POST("/my/projects/:id/submit", w.submitProject)
 	root.GET("/assets/:name", s.asset)
 	root.GET("/sitemap.xml", w.sitemap) // the published projects, for search engines
 	root.GET("/robots.txt", w.robots)

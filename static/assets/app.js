@@ -1,6 +1,6 @@
 // Small enhancements of pages that work without this script: times shown
-// also in the reader's own time zone, and catalogue filters that apply as
-// soon as they change.
+// also in the reader's own time zone, catalogue filters that apply as soon
+// as they change, and live word counters under the limited text areas.
 const lang = document.documentElement.lang || "en";
 
 function localTimes() {
@@ -19,5 +19,22 @@ function filtersApplyOnChange() {
   }
 }
 
+function wordCounters() {
+  const number = new Intl.NumberFormat(lang);
+  for (const area of document.querySelectorAll("textarea[data-max-words]")) {
+    const counter = document.querySelector(`[data-word-count-for="${area.name}"]`);
+    if (!counter) continue;
+    const max = Number(area.dataset.maxWords);
+    const unit = counter.dataset.unit;
+    const update = () => {
+      const words = area.value.split(/\s+/).filter(Boolean).length;
+      counter.textContent = `${number.format(words)} / ${number.format(max)} ${unit}`;
+      counter.classList.toggle("error", words > max);
+    };
+    area.addEventListener("input", update);
+  }
+}
+
 localTimes();
 filtersApplyOnChange();
+wordCounters();
