@@ -74,7 +74,7 @@ func choiceField(v *pageView, name, labelKey, kind string) fieldInput {
 
 // choicesField is the field name of v's form over the reference list kind
 // ("countries", "stakeholder_types", "coverages", "statuses",
-// "action_lines" or "sdgs"), named in the page's language, with the values
+// "implementations", "action_lines" or "sdgs"), named in the page's language, with the values
 // the form holds chosen.
 func choicesField(v *pageView, name, labelKey, kind string) fieldInput {
 	f := fieldInput{Name: name, Label: v.L.T(labelKey), Required: true}
@@ -97,6 +97,10 @@ func choicesField(v *pageView, name, labelKey, kind string) fieldInput {
 	case "action_lines":
 		for _, al := range models.ActionLines {
 			options = append(options, fieldOption{Value: al.Code, Label: v.L.ActionLine(al.Code)})
+		}
+	case "implementations":
+		for _, impl := range models.Implementations {
+			options = append(options, fieldOption{Value: impl, Label: v.L.T("implementation." + impl)})
 		}
 	case "sdgs":
 		for _, g := range models.SDGs {

@@ -30,8 +30,9 @@ type contestSummary struct {
 	Open, Next                          *windowView
 	Windows                             []windowView
 	NomineesPublished, ResultsPublished bool
-	// VotingOpen is true while the public votes for the nominees.
-	VotingOpen bool
+	// SubmissionOpen and VotingOpen are true while projects are nominated
+	// and while the public votes for the nominees.
+	SubmissionOpen, VotingOpen bool
 }
 
 type windowView struct {
@@ -45,6 +46,7 @@ type windowView struct {
 func summarize(l *locale.Locale, contest models.Contest, now time.Time) *contestSummary {
 	sum := &contestSummary{Year: contest.Year, NomineesPublished: contest.Stages.NomineesPublished,
 		ResultsPublished: contest.Stages.ResultsPublished,
+		SubmissionOpen:   contest.Schedule.Submission.OpenAt(now),
 		VotingOpen:       contest.Stages.NomineesPublished && contest.Schedule.Voting.OpenAt(now)}
 	for _, name := range models.WindowNames {
 		w := contest.Schedule.Window(name)

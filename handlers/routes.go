@@ -45,6 +45,11 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	signedIn.GET("/my/projects", w.myProjectsPage)
 	signedIn.GET("/my/projects/new", w.newProjectPage)
 	signedIn.GET("/my/projects/:id/edit", w.editProjectPage)
+	// Nominators, during the submission window; another user's nomination
+	// is 404.
+	signedIn.GET("/contests/:year/nominate", w.nominatePage)
+	signedIn.GET("/my/nominations", w.myNominationsPage)
+	signedIn.GET("/my/nominations/:id/edit", w.editNominationPage)
 	// Voters: the ballot, one category at a time, its confirmation step,
 	// and the voter's votes with their receipts.
 	signedIn.GET("/contests/:year/ballot", w.ballotPage)
@@ -57,6 +62,9 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	signedInForms.POST("/my/projects", w.createProject)
 	signedInForms.POST("/my/projects/:id", w.saveProject)
 	signedInForms.POST("/my/projects/:id/submit", w.submitProject)
+	signedInForms.POST("/contests/:year/nominate", w.nominate)
+	signedInForms.POST("/my/nominations/:id", w.saveNomination)
+	signedInForms.POST("/my/nominations/:id/withdraw", w.withdrawNomination)
 	root.GET("/assets/:name", s.asset)
 	root.GET("/sitemap.xml", w.sitemap) // the published projects, for search engines
 	root.GET("/robots.txt", w.robots)
