@@ -225,7 +225,9 @@ func TestProfilePage_VisitorSentToLoginAndErrorsNextToFields(t *testing.T) {
 	s.createUser(t, "amina@example.org")
 	b := newBrowser(s)
 	wantRedirect(t, b.send(t, getRequest("/profile")), "/login?next=%2Fprofile")
-	wantRedirect(t, b.post(t, "/profile", url.Values{"name": {"X"}}), "/login")
+	if loc := wantRedirect(t, b.post(t, "/profile", url.Values{"name": {"X"}}), "/login"); loc != "/login" {
+		t.Errorf("a form sent without a session returns to %q, want /login with no next", loc)
+	}
 	wantRedirect(t, b.post(t, "/login", url.Values{"email": {"amina@example.org"}, "password": {testPassword}}), "/profile")
 	doc := b.get(t, "/profile", http.StatusOK)
 	if v, _ := doc.Find("#country option[selected]").Attr("value"); v != "KE" {

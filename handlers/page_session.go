@@ -66,11 +66,16 @@ func (w *webUI) pageSession() gin.HandlerFunc {
 }
 
 // requirePageUser sends a visitor to the login form, which brings them
-// back to the page they asked for.
+// back to the page they asked for; a form sent without a session (it
+// expired) returns to the profile, since its address is no page to show.
 func requirePageUser() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if _, ok := pageUser(c); !ok {
-			redirect(c, "/login", url.Values{"next": {c.Request.URL.RequestURI()}})
+			var back url.Values
+			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+				back = url.Values{"next": {c.Request.URL.RequestURI()}}
+			}
+			redirect(c, "/login", back)
 			c.Abort()
 			return
 		}
