@@ -28,10 +28,11 @@ type fieldInput struct {
 	Name, Type, Label, Value, Hint, Error, Autocomplete, DescribedBy, Placeholder string
 	Required                                                                      bool
 	Options                                                                       []fieldOption
-	// MaxWords, for a text area, is the most words it may hold; Words is
-	// how many the value has, and WordsLabel the unit, for its counter.
-	MaxWords, Words int
-	WordsLabel      string
+	// MaxWords, for a text area, is the most words it may hold; its counter
+	// says Count, the value's words, of Limit, in the page's digits, and
+	// WordsLabel the unit.
+	MaxWords                 int
+	Count, Limit, WordsLabel string
 }
 
 type fieldOption struct {
@@ -57,7 +58,8 @@ func inputField(v *pageView, name, typ, labelKey string, options ...string) fiel
 			f.Hint = v.L.T(value)
 		case "maxwords":
 			f.MaxWords, _ = strconv.Atoi(value)
-			f.Words, f.WordsLabel = models.WordCount(f.Value), v.L.T("field.words")
+			f.Count, f.Limit = v.L.Num(models.WordCount(f.Value)), v.L.Num(f.MaxWords)
+			f.WordsLabel = v.L.T("field.words")
 		}
 	}
 	f.describe(v)

@@ -170,6 +170,16 @@ func (l *Locale) Plain(n any) string {
 	return l.printer.Sprint(number.Decimal(toInt64(n), number.NoSeparator()))
 }
 
+// Numbering is the CLDR numbering system of the language's digits as Num
+// writes them, "arab" (Arabic-Indic) or "latn", so that scripts format
+// numbers with the same digits (Intl.NumberFormat's numberingSystem).
+func (l *Locale) Numbering() string {
+	if l.Plain(0) == "٠" {
+		return "arab"
+	}
+	return "latn"
+}
+
 // toInt64 is n of any integer type as an int64, so that templates can pass
 // counts of any type; anything else is 0.
 func toInt64(n any) int64 {

@@ -146,6 +146,9 @@ func TestLocale_FormatsForTheLanguage(t *testing.T) {
 	}
 	ar, _ := c.Locale("ar")
 	en, _ := c.Locale("en")
+	if ar.Numbering() != "arab" || en.Numbering() != "latn" {
+		t.Errorf("Numbering: ar %q, en %q", ar.Numbering(), en.Numbering())
+	}
 	if ar.Dir() != "rtl" || en.Dir() != "ltr" {
 		t.Errorf("Dir: ar %q, en %q", ar.Dir(), en.Dir())
 	}

@@ -42,26 +42,11 @@ func TestUI_HomeAndCatalogueInARealBrowser(t *testing.T) {
 		}
 	}()
 
-	// The browser may still write its profile as it exits; its removal is
-	// best effort rather than a test's TempDir, whose cleanup must succeed.
-	profile, err := os.MkdirTemp("", "wsis-browser-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(profile)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profile))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelTimeout()
+	ctx := newBrowserContext(t, exe)
 
 	var categories int
 	var title, direction string
-	err = chromedp.Run(ctx,
+	err := chromedp.Run(ctx,
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(`.categories li`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll(".categories li").length`, &categories),
@@ -128,4 +113,29 @@ func waitFor(ctx context.Context, t *testing.T, condition string) {
 		}
 		_ = chromedp.Run(ctx, chromedp.Evaluate(condition+` && document.readyState === "complete"`, &loaded))
 	}
+}
+
+// newBrowserContext starts Chromium headless and returns a context that
+// drives one of its tabs for at most a minute; the test's end closes it.
+func newBrowserContext(t *testing.T, exe string) context.Context {
+	t.Helper()
+	// The browser may still write its profile as it exits; its removal is
+	// best effort rather than a test's TempDir, whose cleanup must succeed.
+	profile, err := os.MkdirTemp("", "wsis-browser-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profile))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancel()
+		cancelAlloc()
+		_ = os.RemoveAll(profile)
+	})
+	return ctx
 }

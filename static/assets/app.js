@@ -2,9 +2,11 @@
 // also in the reader's own time zone, catalogue filters that apply as soon
 // as they change, and live word counters under the limited text areas.
 const lang = document.documentElement.lang || "en";
+// The digits the server writes numbers with, so that counts match.
+const numberingSystem = document.documentElement.dataset.numbering || "latn";
 
 function localTimes() {
-  const format = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" });
+  const format = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short", numberingSystem });
   for (const el of document.querySelectorAll("time[datetime]")) {
     const when = new Date(el.dateTime);
     if (!Number.isNaN(when.getTime()) && el.dateTime.includes("T")) el.title = format.format(when);
@@ -20,7 +22,7 @@ function filtersApplyOnChange() {
 }
 
 function wordCounters() {
-  const number = new Intl.NumberFormat(lang);
+  const number = new Intl.NumberFormat(lang, { numberingSystem });
   for (const area of document.querySelectorAll("textarea[data-max-words]")) {
     const counter = document.querySelector(`[data-word-count-for="${area.name}"]`);
     if (!counter) continue;
