@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -109,4 +112,238 @@ func verificationToken(t *testing.T, base, email string) string {
 	}
 	t.Fatalf("no verification link to %s in the mailbox", email)
 	return ""
+}
+
+// TestUI_PrizesJourneyInArabicInARealBrowser follows a contest through the
+// pages in Arabic: a stakeholder records two projects with the project form
+// and submits them, the secretariat publishes them (through the API until
+// the admin pages exist), the stakeholder nominates each in a category of
+// its own, the nominees are published and voting opens (the API again), and
+// the stakeholder votes in both categories, confirming each vote, and finds
+// both receipts among their votes.
+func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
+	exe := browserPath(t)
+	base, stop := startServer(t, t.TempDir(), io.Discard)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	admin := apiClient{t: t, base: base}
+	admin.token = admin.login("chief@example.org", "chief admin password")
+	now := time.Now().UTC().Truncate(time.Second)
+	admin.call(http.MethodPost, "/api/v1/admin/contests", http.StatusCreated, map[string]any{"year": 2031, "title": "WSIS Prizes 2031",
+		"schedule": schedule(now.Add(-time.Hour), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour), now.Add(4*time.Hour))})
+
+	ctx := newBrowserContext(t, exe)
+	register(t, ctx, base, "amina@example.org")
+	if err := chromedp.Run(ctx, chromedp.Navigate(base+"/verify-email?token="+verificationToken(t, base, "amina@example.org")),
+		chromedp.Click(`form[action="/verify-email"] button`, chromedp.ByQuery), chromedp.WaitVisible(`.notice p`, chromedp.ByQuery)); err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	var projects []string
+	for _, p := range []struct{ title, line string }{{"شبكات القرى المجتمعية", "c2"}, {"مدارس رقمية للجميع", "c4"}} {
+		id := recordProject(t, ctx, base, p.title, p.line)
+		admin.call(http.MethodPost, "/api/v1/admin/projects/"+id+"/publish", http.StatusOK, nil)
+		projects = append(projects, id)
+	}
+	for i, category := range []string{"2", "4"} {
+		nominate(t, ctx, base, projects[i], category)
+	}
+
+	// The review is over and the nominees are published: the secretariat
+	// adds both by hand, as no reviewer scored them here, and voting opens.
+	admin.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
+		"schedule": schedule(now.Add(-4*time.Hour), now.Add(-3*time.Hour), now.Add(-2*time.Hour), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour))})
+	var nominations struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	admin.get("/api/v1/admin/contests/2031/nominations", &nominations)
+	ids := []string{}
+	for _, n := range nominations.Items {
+		ids = append(ids, n.ID)
+	}
+	admin.call(http.MethodPost, "/api/v1/admin/contests/2031/nominees/publish", http.StatusOK,
+		map[string]any{"add": ids, "reason": "The Expert Group met in person."})
+	admin.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
+		"schedule": map[string]any{"voting": map[string]string{"opens_at": now.Add(-time.Minute).Format(time.RFC3339),
+			"closes_at": now.Add(time.Hour).Format(time.RFC3339)}}})
+
+	for _, category := range []string{"2", "4"} {
+		var notice string
+		err := chromedp.Run(ctx,
+			chromedp.Navigate(base+"/contests/2031/ballot?lang=ar&category="+category),
+			chromedp.Click(`input[name=nomination_id]`, chromedp.ByQuery),
+			chromedp.Click(`form[action$="/ballot/confirm"] button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`form[method=post][action$="/ballot"] button`, chromedp.ByQuery),
+			chromedp.Click(`form[method=post][action$="/ballot"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.vote code.receipt`, chromedp.ByQuery),
+			chromedp.Text(`.notice p`, &notice, chromedp.ByQuery),
+		)
+		if err != nil {
+			t.Fatalf("vote in category %s: %v", category, err)
+		}
+		if !strings.Contains(notice, "تم تسجيل صوتك") {
+			t.Errorf("after voting in category %s: %q", category, notice)
+		}
+	}
+	var receipts int
+	var dir string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/contests/2031/my-votes"),
+		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("tbody code.receipt").length`, &receipts),
+		chromedp.Evaluate(`document.documentElement.dir`, &dir),
+	)
+	if err != nil {
+		t.Fatalf("my votes: %v", err)
+	}
+	if receipts != 2 || dir != "rtl" {
+		t.Errorf("my votes in Arabic show %d receipts (dir %q), want 2", receipts, dir)
+	}
+}
+
+// register fills the registration form in Arabic and waits for the
+// profile it leads to.
+func register(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/register?lang=ar"),
+		chromedp.SendKeys(`#email`, email, chromedp.ByQuery),
+		chromedp.SendKeys(`#password`, "a long enough password", chromedp.ByQuery),
+		chromedp.SendKeys(`#name`, "أمينة", chromedp.ByQuery),
+		chromedp.SendKeys(`#organization`, "Digital Sahel", chromedp.ByQuery),
+		chromedp.SetValue(`#stakeholder_type`, "civil-society", chromedp.ByQuery),
+		chromedp.SetValue(`#country`, "SN", chromedp.ByQuery),
+		chromedp.Submit(`#email`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.unverified`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("register: %v", err)
+	}
+}
+
+// recordProject fills the project form, saves it, submits it to the
+// moderators and returns its id.
+func recordProject(t *testing.T, ctx context.Context, base, title, line string) string {
+	t.Helper()
+	var location string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/my/projects/new"),
+		chromedp.SendKeys(`#title`, title, chromedp.ByQuery),
+		chromedp.SetValue(`#summary`, strings.Repeat("شبكة مجتمعية توفر الإنترنت بأسعار معقولة ", 5), chromedp.ByQuery),
+		chromedp.SendKeys(`#organization`, "Digital Sahel", chromedp.ByQuery),
+		chromedp.SetValue(`#stakeholder_type`, "civil-society", chromedp.ByQuery),
+		chromedp.SetValue(`#countries`, "SN", chromedp.ByQuery),
+		chromedp.SetValue(`#coverage`, "national", chromedp.ByQuery),
+		chromedp.Click(`input[name=action_lines][value=`+line+`]`, chromedp.ByQuery),
+		chromedp.Click(`input[name=sdgs][value="9"]`, chromedp.ByQuery),
+		chromedp.SetValue(`#status`, "ongoing", chromedp.ByQuery),
+		chromedp.SetValue(`#start_date`, "2024-03-01", chromedp.ByQuery),
+		chromedp.SendKeys(`#contact_email`, "contact@sahel.example", chromedp.ByQuery),
+		chromedp.Submit(`#title`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action$="/submit"] button`, chromedp.ByQuery),
+		chromedp.Location(&location),
+		chromedp.Click(`form[action$="/submit"] button`, chromedp.ByQuery),
+		// The list of the user's projects, where submitting leads.
+		chromedp.WaitVisible(`a.button[href="/my/projects/new"]`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("record %s: %v", title, err)
+	}
+	id := regexp.MustCompile(`/my/projects/([0-9a-f]+)/edit`).FindStringSubmatch(location)
+	if id == nil {
+		t.Fatalf("the saved project is at %s", location)
+	}
+	return id[1]
+}
+
+// nominate enters the project into category through the nomination form.
+func nominate(t *testing.T, ctx context.Context, base, projectID, category string) {
+	t.Helper()
+	text := func(n int) string { return strings.Repeat("نتائج ", n) }
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/contests/2031/nominate?project="+projectID),
+		chromedp.SetValue(`#category`, category, chromedp.ByQuery),
+		chromedp.SetValue(`#short_description`, text(160), chromedp.ByQuery),
+		chromedp.SetValue(`#impact`, text(60), chromedp.ByQuery),
+		chromedp.SetValue(`#sdg_linkage`, text(60), chromedp.ByQuery),
+		chromedp.SetValue(`#partnerships`, text(60), chromedp.ByQuery),
+		chromedp.SetValue(`#challenges`, text(60), chromedp.ByQuery),
+		chromedp.SetValue(`#implementation`, "completed", chromedp.ByQuery),
+		chromedp.Submit(`#short_description`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.notice p`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("nominate %s in category %s: %v", projectID, category, err)
+	}
+}
+
+// schedule is a contest schedule: submission from at[0] to at[1], review
+// from then to at[2], voting from at[3] to at[4] and selection from then to
+// at[5].
+func schedule(at ...time.Time) map[string]any {
+	w := func(a, b time.Time) map[string]string {
+		return map[string]string{"opens_at": a.Format(time.RFC3339), "closes_at": b.Format(time.RFC3339)}
+	}
+	return map[string]any{"submission": w(at[0], at[1]), "review": w(at[1], at[2]), "voting": w(at[3], at[4]), "selection": w(at[4], at[5])}
+}
+
+// apiClient calls the JSON API as one signed-in user.
+type apiClient struct {
+	t           *testing.T
+	base, token string
+}
+
+func (a apiClient) login(email, password string) string {
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	a.decode(a.call(http.MethodPost, "/api/v1/auth/login", http.StatusOK, map[string]string{"email": email, "password": password}), &tok)
+	return tok.AccessToken
+}
+
+func (a apiClient) get(path string, into any) {
+	a.decode(a.call(http.MethodGet, path, http.StatusOK, nil), into)
+}
+
+func (a apiClient) call(method, path string, want int, body any) []byte {
+	a.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, a.base+path, r)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	got, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		a.t.Fatalf("%s %s: %d %s, want %d", method, path, res.StatusCode, got, want)
+	}
+	return got
+}
+
+func (a apiClient) decode(body []byte, into any) {
+	a.t.Helper()
+	if err := json.Unmarshal(body, into); err != nil {
+		a.t.Fatalf("%v: %s", err, body)
+	}
 }
