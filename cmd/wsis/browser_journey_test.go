@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -137,6 +139,7 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 
 	ctx := newBrowserContext(t, exe)
 	register(t, ctx, base, "amina@example.org")
+	screenshot(t, ctx, "journey-1-registered")
 	if err := chromedp.Run(ctx, chromedp.Navigate(base+"/verify-email?token="+verificationToken(t, base, "amina@example.org")),
 		chromedp.Click(`form[action="/verify-email"] button`, chromedp.ByQuery), chromedp.WaitVisible(`.notice p`, chromedp.ByQuery)); err != nil {
 		t.Fatalf("verify: %v", err)
@@ -147,9 +150,11 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 		admin.call(http.MethodPost, "/api/v1/admin/projects/"+id+"/publish", http.StatusOK, nil)
 		projects = append(projects, id)
 	}
+	screenshot(t, ctx, "journey-2-projects")
 	for i, category := range []string{"2", "4"} {
 		nominate(t, ctx, base, projects[i], category)
 	}
+	screenshot(t, ctx, "journey-3-nominations")
 
 	// The review is over and the nominees are published: the secretariat
 	// adds both by hand, as no reviewer scored them here, and voting opens.
@@ -188,6 +193,7 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 		if !strings.Contains(notice, "تم تسجيل صوتك") {
 			t.Errorf("after voting in category %s: %q", category, notice)
 		}
+		screenshot(t, ctx, "journey-4-voted-category-"+category)
 	}
 	var receipts int
 	var dir string
@@ -200,6 +206,7 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("my votes: %v", err)
 	}
+	screenshot(t, ctx, "journey-5-my-votes")
 	if receipts != 2 || dir != "rtl" {
 		t.Errorf("my votes in Arabic show %d receipts (dir %q), want 2", receipts, dir)
 	}
@@ -278,6 +285,24 @@ func nominate(t *testing.T, ctx context.Context, base, projectID, category strin
 	)
 	if err != nil {
 		t.Fatalf("nominate %s in category %s: %v", projectID, category, err)
+	}
+}
+
+// screenshot saves the page the browser shows as NAME.png in the
+// directory WSIS_BROWSER_ARTIFACTS names, for CI to keep; without it, it
+// does nothing.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("WSIS_BROWSER_ARTIFACTS")
+	if dir == "" {
+		return
+	}
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
