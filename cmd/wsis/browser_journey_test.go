@@ -47,6 +47,7 @@ func TestUI_StakeholderJourneyInArabicInARealBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("register: %v", err)
 	}
+	checkAccessibility(t, ctx, "profile after registering")
 	if !strings.Contains(unverified, "لم يتم التحقق") {
 		t.Errorf("the new profile says %q", unverified)
 	}
@@ -69,6 +70,7 @@ func TestUI_StakeholderJourneyInArabicInARealBrowser(t *testing.T) {
 	if verified != "تم التحقق من بريدك الإلكتروني. شكرًا لك." {
 		t.Errorf("after verifying: %q", verified)
 	}
+	checkAccessibility(t, ctx, "project form")
 	if before != "٠ / ٣٠٠ كلمة" || counter != "٤ / ٣٠٠ كلمة" {
 		t.Errorf("word counter %q before typing and %q after, want ٠ then ٤ of ٣٠٠", before, counter)
 	}
@@ -288,11 +290,12 @@ func nominate(t *testing.T, ctx context.Context, base, projectID, category strin
 	}
 }
 
-// screenshot saves the page the browser shows as NAME.png in the
-// directory WSIS_BROWSER_ARTIFACTS names, for CI to keep; without it, it
-// does nothing.
+// screenshot holds the page the browser shows to axe-core
+// (checkAccessibility) and saves it as NAME.png in the directory
+// WSIS_BROWSER_ARTIFACTS names, for CI to keep.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	checkAccessibility(t, ctx, name)
 	dir := os.Getenv("WSIS_BROWSER_ARTIFACTS")
 	if dir == "" {
 		return

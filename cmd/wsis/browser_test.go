@@ -59,6 +59,7 @@ func TestUI_HomeAndCatalogueInARealBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("browser: %v", err)
 	}
+	checkAccessibility(t, ctx, "home page in Arabic")
 	if categories != 18 {
 		t.Errorf("the page lists %d prize categories, want 18", categories)
 	}
@@ -81,6 +82,7 @@ func TestUI_HomeAndCatalogueInARealBrowser(t *testing.T) {
 		t.Fatalf("browser: %v", err)
 	}
 	waitFor(ctx, t, `location.search.includes("region=europe")`)
+	checkAccessibility(t, ctx, "filtered catalogue")
 	err = chromedp.Run(ctx,
 		chromedp.Location(&location),
 		chromedp.Text(`#results-status`, &filtered, chromedp.ByQuery),
@@ -94,6 +96,15 @@ func TestUI_HomeAndCatalogueInARealBrowser(t *testing.T) {
 	// A page restored from the back-forward cache is read by script.
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.getElementById("results-status").textContent.trim()`, &back)); err != nil {
 		t.Fatalf("browser: %v", err)
+	}
+	// Every public page of this test in every language passes axe-core.
+	for _, lang := range []string{"en", "fr", "es", "ar", "zh", "ru"} {
+		for _, path := range []string{"/", "/projects", "/stats", "/login"} {
+			if err := chromedp.Run(ctx, chromedp.Navigate(base+path+"?lang="+lang)); err != nil {
+				t.Fatalf("browser: %v", err)
+			}
+			checkAccessibility(t, ctx, path+" in "+lang)
+		}
 	}
 	if all != "60 projects found" || back != all {
 		t.Errorf("whole catalogue %q, after Back %q; want 60 projects found", all, back)
@@ -116,7 +127,7 @@ func waitFor(ctx context.Context, t *testing.T, condition string) {
 }
 
 // newBrowserContext starts Chromium headless and returns a context that
-// drives one of its tabs for at most a minute; the test's end closes it.
+// drives one of its tabs for at most two minutes; the test's end closes it.
 func newBrowserContext(t *testing.T, exe string) context.Context {
 	t.Helper()
 	// The browser may still write its profile as it exits; its removal is
@@ -130,7 +141,7 @@ func newBrowserContext(t *testing.T, exe string) context.Context {
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profile))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancel()
