@@ -122,9 +122,10 @@ func verificationToken(t *testing.T, base, email string) string {
 // pages in Arabic: a stakeholder records two projects with the project form
 // and submits them, the secretariat publishes them (through the API until
 // the admin pages exist), the stakeholder nominates each in a category of
-// its own, the nominees are published and voting opens (the API again), and
-// the stakeholder votes in both categories, confirming each vote, and finds
-// both receipts among their votes.
+// its own, the nominees are published and voting opens (the API again), the
+// stakeholder votes in both categories, confirming each vote, and finds
+// both receipts among their votes; the results, once published, show both
+// nominees as champions with their vote.
 func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	exe := browserPath(t)
 	base, stop := startServer(t, t.TempDir(), io.Discard)
@@ -211,6 +212,35 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	screenshot(t, ctx, "journey-5-my-votes")
 	if receipts != 2 || dir != "rtl" {
 		t.Errorf("my votes in Arabic show %d receipts (dir %q), want 2", receipts, dir)
+	}
+
+	// Voting closes and the champions are published; the selection window
+	// closes (no reviewer picked a winner) and the results are published:
+	// the results page shows each category's champion with its vote.
+	closed := time.Now().UTC().Truncate(time.Second)
+	window := func(opens, closes time.Time) map[string]string {
+		return map[string]string{"opens_at": opens.Format(time.RFC3339), "closes_at": closes.Format(time.RFC3339)}
+	}
+	admin.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{"schedule": map[string]any{
+		"voting": window(now.Add(-time.Minute), closed), "selection": window(closed, closed.Add(time.Hour))}})
+	admin.call(http.MethodPost, "/api/v1/admin/contests/2031/champions/publish", http.StatusOK, nil)
+	admin.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{"schedule": map[string]any{
+		"selection": window(closed, closed.Add(time.Second))}})
+	time.Sleep(time.Until(closed.Add(time.Second))) // until the selection window has closed
+	admin.call(http.MethodPost, "/api/v1/admin/contests/2031/results/publish", http.StatusOK, nil)
+	var tables, champions int
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(base+"/contests/2031/results?lang=ar"),
+		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll("main table")].filter(t => t.querySelector("tbody tr")).length`, &tables),
+		chromedp.Evaluate(`[...document.querySelectorAll("tbody tr")].filter(r => r.cells[2].textContent === "١" && r.cells[3].textContent === "بطل").length`, &champions),
+	)
+	if err != nil {
+		t.Fatalf("results: %v", err)
+	}
+	screenshot(t, ctx, "journey-6-results")
+	if tables != 2 || champions != 2 {
+		t.Errorf("the results show %d categories with champions and %d champions with one vote, want 2 and 2", tables, champions)
 	}
 }
 
