@@ -7,11 +7,14 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/wsis-platform/wsis/locale"
 	"github.com/wsis-platform/wsis/models"
 )
 
-// MailKey names one mail text of the platform, the key under which a
-// translation of its subject and body will be found.
+// MailKey names one mail text of the platform: its subject and body are
+// the catalogue texts KEY.subject and KEY.body of package locale where the
+// catalogues have them (the account mails, in every language), else the
+// English texts of mailTexts.
 type MailKey string
 
 // The platform's mails. Every mail a use case sends is one of these.
@@ -110,12 +113,6 @@ var mailTexts = map[MailKey]mailText{
 		"Hello {{.Name}},\n\nYou have new nominations to review:\n\n" +
 			"{{range $i, $n := .Nominations}}{{if $i}}\n{{end}}- category {{$n.Category}}: {{$n.ProjectTitle}} ({{$n.Organization}}){{end}}" +
 			"\n\nReview them at {{.URL}}/reviewer\n"},
-	MailVerifyEmail: {"Verify your email for WSIS Stocktaking & Prizes",
-		"Welcome, {{.Name}}.\n\nTo verify your email address, open this link within 72 hours:\n\n{{.Link}}\n\n" +
-			"If you did not register, ignore this message.\n"},
-	MailResetPassword: {"Reset your WSIS Stocktaking & Prizes password",
-		"Hello {{.Name}},\n\nTo choose a new password, open this link within an hour:\n\n{{.Link}}\n\n" +
-			"If you did not ask for this, ignore this message: your password stays as it is.\n"},
 }
 
 // mailTemplates holds each text of mailTexts as the templates KEY.subject
@@ -129,10 +126,25 @@ var mailTemplates = func() *template.Template {
 	return t
 }()
 
-// RenderMail returns the subject and body of the mail key with data. Any
-// caller may render; it returns an error only for a key that is not one of
-// the platform's mails.
+// RenderMail returns the subject and body of the mail key with data, in
+// English. Any caller may render; it returns an error only for a key that
+// is not one of the platform's mails.
 func RenderMail(key MailKey, data MailData) (subject, body string, err error) {
+	return RenderMailIn(english, key, data)
+}
+
+var english, _ = locale.Builtin().Locale("en")
+
+// RenderMailIn returns the subject and body of the mail key with data in
+// the language l, from its catalogue; a mail whose texts are not in the
+// catalogues yet is rendered in English. Any caller may render; it returns
+// an error only for a key that is not one of the platform's mails.
+func RenderMailIn(l *locale.Locale, key MailKey, data MailData) (subject, body string, err error) {
+	if subject, ok := l.Text(string(key)+".subject", data); ok {
+		if body, ok := l.Text(string(key)+".body", data); ok {
+			return subject, body, nil
+		}
+	}
 	var out [2]strings.Builder
 	for i, part := range []string{".subject", ".body"} {
 		t := mailTemplates.Lookup(string(key) + part)

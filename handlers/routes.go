@@ -14,9 +14,60 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	perAccount, votes := s.limitWrites(), s.limitVotes()
 	root := headRouter{&r.RouterGroup} // every GET route answers HEAD too
 
-	// The web UI: its page and the embedded assets it loads.
-	root.GET("/", s.uiShell)
+	// The web UI: server-rendered pages in the visitor's language, for
+	// visitors and signed-in users (browser session cookie), and the
+	// embedded assets they load. Every form that changes state refuses
+	// cross-site requests.
+	w := newWebUI(s)
+	pages := root.Group("", w.pageLanguage(), w.pageSession())
+	pages.GET("/", w.homePage)
+	pages.GET("/projects", w.cataloguePage)
+	pages.GET("/projects/:id", w.projectPage) // published, or the owner's or an admin's
+	pages.GET("/stats", w.statsPage)
+	pages.GET("/contests/:year/nominees", w.nomineesPage)
+	pages.GET("/contests/:year/results", w.resultsPage)
+	pages.GET("/register", w.registerPage)
+	pages.GET("/verify-email", w.verifyPage) // the link in the verification mail
+	pages.GET("/login", w.loginPage)
+	pages.GET("/forgot-password", w.forgotPage)
+	pages.GET("/reset-password", w.resetPage) // the link in the reset mail
+	forms := pages.Group("", w.refuseCrossSite())
+	forms.POST("/register", w.register)
+	forms.POST("/verify-email", w.verifyEmail)
+	forms.POST("/login", w.login)
+	forms.POST("/logout", w.logout)
+	forms.POST("/forgot-password", w.forgotPassword)
+	forms.POST("/reset-password", w.resetPassword)
+	// Signed-in users; a visitor is sent to the login form.
+	signedIn := pages.Group("", requirePageUser())
+	signedIn.GET("/profile", w.profilePage)
+	// Stakeholders' own projects; another user's project is 404.
+	signedIn.GET("/my/projects", w.myProjectsPage)
+	signedIn.GET("/my/projects/new", w.newProjectPage)
+	signedIn.GET("/my/projects/:id/edit", w.editProjectPage)
+	// Nominators, during the submission window; another user's nomination
+	// is 404.
+	signedIn.GET("/contests/:year/nominate", w.nominatePage)
+	signedIn.GET("/my/nominations", w.myNominationsPage)
+	signedIn.GET("/my/nominations/:id/edit", w.editNominationPage)
+	// Voters: the ballot, one category at a time, its confirmation step,
+	// and the voter's votes with their receipts.
+	signedIn.GET("/contests/:year/ballot", w.ballotPage)
+	signedIn.GET("/contests/:year/ballot/confirm", w.confirmVotePage)
+	signedIn.GET("/contests/:year/my-votes", w.myVotesPage)
+	signedInForms := forms.Group("", requirePageUser())
+	signedInForms.POST("/profile", w.saveProfile)
+	signedInForms.POST("/profile/verify-email", w.resendVerification)
+	signedInForms.POST("/contests/:year/ballot", w.castVote)
+	signedInForms.POST("/my/projects", w.createProject)
+	signedInForms.POST("/my/projects/:id", w.saveProject)
+	signedInForms.POST("/my/projects/:id/submit", w.submitProject)
+	signedInForms.POST("/contests/:year/nominate", w.nominate)
+	signedInForms.POST("/my/nominations/:id", w.saveNomination)
+	signedInForms.POST("/my/nominations/:id/withdraw", w.withdrawNomination)
 	root.GET("/assets/:name", s.asset)
+	root.GET("/sitemap.xml", w.sitemap) // the published projects, for search engines
+	root.GET("/robots.txt", w.robots)
 	root.GET("/healthz", s.healthz)
 	root.GET("/readyz", s.readyz)
 	if s.metricsOn { // else on an address of its own (WSIS_METRICS_ADDR)

@@ -12,17 +12,6 @@ import (
 	"github.com/wsis-platform/wsis/static"
 )
 
-// uiShell serves the web UI's page; the UI's own script routes within it.
-func (s *server) uiShell(c *gin.Context) {
-	page, err := fs.ReadFile(static.UI, "index.html")
-	if err != nil {
-		respondError(c, err)
-		return
-	}
-	c.Header("Cache-Control", "no-cache")
-	c.Data(http.StatusOK, "text/html; charset=utf-8", page)
-}
-
 // asset serves one embedded file of static/assets, named by the :name path
 // parameter, with the content type of its extension; any other name is 404.
 func (s *server) asset(c *gin.Context) {
@@ -40,31 +29,13 @@ func (s *server) asset(c *gin.Context) {
 	c.Data(http.StatusOK, ct, data)
 }
 
-// notFoundPage is the page a browser sees for a path no route matches.
-const notFoundPage = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Page not found · WSIS Stocktaking &amp; Prizes</title>
-<link rel="stylesheet" href="/assets/app.css">
-</head>
-<body>
-<main id="main">
-  <h1>Page not found</h1>
-  <p>There is no page at this address. <a href="/">Go to the home page</a>.</p>
-</main>
-</body>
-</html>
-`
-
 // noRoute answers a path no route matches with 404: a small HTML page for
-// a browser asking for a page, a problem otherwise and always under /api/.
+// a browser asking for a page, in its language; a problem otherwise and
+// always under /api/.
 func (s *server) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
 	if isUIPage(p) && strings.Contains(c.GetHeader("Accept"), "text/html") {
-		c.Header("Cache-Control", "no-cache")
-		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte(notFoundPage))
+		errorPage(c, http.StatusNotFound, "error.not_found.title", "error.not_found.text")
 		return
 	}
 	respondError(c, &requestError{http.StatusNotFound, "not-found", "Not found", "no resource at " + p})
