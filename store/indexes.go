@@ -59,6 +59,8 @@ var indexes = []index{
 	{collection: colRefreshRevoked, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
 	{collection: colActionTokens, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
 	{collection: colActionTokensSpent, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
+	{collection: colBrowserSessions, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
+	{collection: colBrowserSessionsEnded, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
 }
 
 // collections is every collection the store uses. All are created at start,

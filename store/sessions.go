@@ -191,12 +191,14 @@ func (s *Store) exists(ctx context.Context, collection, id string) (bool, error)
 }
 
 // DeleteExpired removes the credentials records whose expires_at has passed:
-// refresh tokens, their spent and revocation records, and emailed tokens.
+// refresh tokens, their spent and revocation records, emailed tokens, and
+// browser sessions with their records of ending.
 // It scans whole collections, so it runs in the background (SPEC §8 has no
 // TTL indexes). Returns how many records went.
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
-	for _, c := range []string{colRefreshTokens, colRefreshSpent, colRefreshRevoked, colActionTokens, colActionTokensSpent} {
+	for _, c := range []string{colRefreshTokens, colRefreshSpent, colRefreshRevoked, colActionTokens, colActionTokensSpent,
+		colBrowserSessions, colBrowserSessionsEnded} {
 		res, err := s.db.Collection(c).DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: now}}}})
 		if err != nil {
 			return total, mapErr("delete expired "+c, err)

@@ -294,6 +294,13 @@ func TestDeleteExpired_RemovesOnlyExpiredRecords(t *testing.T) {
 		if err := s.RevokeFamily(ctx, rt.FamilyID, "logout", now.Add(-2*time.Hour), r.expires); err != nil {
 			t.Fatal(err)
 		}
+		bs := models.BrowserSession{Hash: "bs-" + r.name, UserID: user.ID, CreatedAt: now.Add(-2 * time.Hour), ExpiresAt: r.expires}
+		if err := s.InsertBrowserSession(ctx, bs); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EndBrowserSession(ctx, bs, now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
 		for _, kind := range []string{"spent", "unused"} {
 			at := models.ActionToken{Hash: "at-" + kind + "-" + r.name, Kind: models.ActionVerifyEmail, UserID: user.ID, ExpiresAt: r.expires}
 			if err := s.InsertActionToken(ctx, at); err != nil {
@@ -306,7 +313,8 @@ func TestDeleteExpired_RemovesOnlyExpiredRecords(t *testing.T) {
 			}
 		}
 	}
-	collections := []string{"refresh_tokens", "refresh_spent", "refresh_revoked", "action_tokens", "action_tokens_spent"}
+	collections := []string{"refresh_tokens", "refresh_spent", "refresh_revoked", "action_tokens", "action_tokens_spent",
+		"browser_sessions", "browser_sessions_ended"}
 	count := func(c string) int64 {
 		n, err := s.Database().Collection(c).CountDocuments(ctx, bson.D{})
 		if err != nil {
@@ -323,8 +331,8 @@ func TestDeleteExpired_RemovesOnlyExpiredRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 6 {
-		t.Errorf("DeleteExpired removed %d records, want 6", n)
+	if n != 8 {
+		t.Errorf("DeleteExpired removed %d records, want 8", n)
 	}
 	for _, c := range collections {
 		var ids []struct {

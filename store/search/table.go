@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,26 +26,71 @@ import (
 // stay with the index. The table follows the index: every change the index
 // applies is applied to it before the generation moves.
 type table struct {
-	mu    sync.RWMutex
-	rows  map[string]*tableRow // by project id
-	ready bool                 // loaded from the index at open
+	mu sync.RWMutex
+	// The rows' filter values, packed and contiguous, so that a pass over
+	// them reads memory in order; rows holds the rest, at the same place.
+	masks []rowMask
+	rows  []*tableRow
+	at    map[string]int // project id → place
+	dicts [facetCount]dictionary
+	ready bool // loaded from the index at open
 	// touched holds the ids changed while the table was loading, which
 	// the load must not overwrite with the older values it read.
 	touched map[string]bool
+	// broken is set when values no longer fit the masks: the index
+	// answers again.
+	broken bool
+}
+
+// The facets in their mask order.
+const (
+	facetActionLine = iota
+	facetSDG
+	facetRegion
+	facetStakeholder
+	facetStatus
+	facetYear
+	facetCount
+)
+
+var facetNames = [facetCount]string{"action_line", "sdg", "region", "stakeholder_type", "status", "year"}
+
+// rowMask is one row's filter values: a bit per value it has, of each
+// facet's dictionary.
+type rowMask [facetCount]uint64
+
+// dictionary numbers a facet's values in the order they are first seen;
+// 64 at most, one bit each.
+type dictionary struct {
+	values []string
+	index  map[string]int
+}
+
+func (d *dictionary) bit(v string, add bool) (uint64, bool) {
+	if i, ok := d.index[v]; ok {
+		return 1 << i, true
+	}
+	if !add {
+		return 0, true
+	}
+	if len(d.values) == 64 {
+		return 0, false
+	}
+	if d.index == nil {
+		d.index = map[string]int{}
+	}
+	d.index[v] = len(d.values)
+	d.values = append(d.values, v)
+	return 1 << (len(d.values) - 1), true
 }
 
 type tableRow struct {
 	docID       string // the index's document id, the sorts' tie-break
-	actionLines []string
-	sdgs        []string
 	countries   []string
-	regions     []string
-	stakeholder string
-	status      string
-	year        string
 	publishedAt string
 	titleSort   string
 	card        models.PublicProject
+	values      [facetCount][]string
 }
 
 // tableSorts are the sorts the table answers; the others (relevance, start
@@ -54,42 +100,77 @@ var tableSorts = map[string]bool{"newest": true, "oldest": true, "title": true}
 func newRow(pub models.PublicProject) *tableRow {
 	card := pub
 	card.Description, card.Partners = "", nil
-	r := &tableRow{docID: publicID(pub.ID), actionLines: pub.ActionLines, countries: pub.Countries,
-		stakeholder: string(pub.StakeholderType), status: pub.Status, titleSort: strings.ToLower(pub.Title), card: card}
+	r := &tableRow{docID: publicID(pub.ID), countries: pub.Countries, titleSort: strings.ToLower(pub.Title), card: card}
+	r.values[facetActionLine] = pub.ActionLines
 	for _, g := range pub.SDGs {
-		r.sdgs = append(r.sdgs, strconv.Itoa(g))
+		r.values[facetSDG] = append(r.values[facetSDG], strconv.Itoa(g))
 	}
 	for _, reg := range pub.Regions {
-		r.regions = append(r.regions, string(reg))
+		r.values[facetRegion] = append(r.values[facetRegion], string(reg))
 	}
+	r.values[facetStakeholder] = []string{string(pub.StakeholderType)}
+	r.values[facetStatus] = []string{pub.Status}
 	year := 0
 	if pub.PublishedAt != nil {
 		r.publishedAt = pub.PublishedAt.UTC().Format(timeKey)
 		year = pub.PublishedAt.Year()
 	}
-	r.year = strconv.Itoa(year)
+	r.values[facetYear] = []string{strconv.Itoa(year)}
 	return r
+}
+
+// set puts r at the place of its project, or removes the project when r
+// is nil. The caller holds mu.
+func (t *table) set(id string, r *tableRow) {
+	if t.at == nil {
+		t.at = map[string]int{}
+	}
+	i, ok := t.at[id]
+	if r == nil {
+		if !ok {
+			return
+		}
+		last := len(t.rows) - 1
+		t.masks[i], t.rows[i] = t.masks[last], t.rows[last]
+		t.at[t.rows[i].card.ID] = i
+		t.masks, t.rows = t.masks[:last], t.rows[:last]
+		delete(t.at, id)
+		return
+	}
+	var m rowMask
+	for f := range facetCount {
+		for _, v := range r.values[f] {
+			b, fits := t.dicts[f].bit(v, true)
+			if !fits {
+				t.broken = true
+			}
+			m[f] |= b
+		}
+	}
+	if ok {
+		t.masks[i], t.rows[i] = m, r
+		return
+	}
+	t.at[id] = len(t.rows)
+	t.masks, t.rows = append(t.masks, m), append(t.rows, r)
 }
 
 // put records a project as the index now holds it: its published version,
 // or nothing when it is deleted or unpublished.
 func (t *table) put(p models.Project, deleted bool) {
+	var r *tableRow
+	if !deleted && p.Published != nil {
+		r = newRow(p.Public())
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.rows == nil {
-		t.rows = map[string]*tableRow{}
-	}
 	if !t.ready {
 		if t.touched == nil {
 			t.touched = map[string]bool{}
 		}
 		t.touched[p.ID] = true
 	}
-	if deleted || p.Published == nil {
-		delete(t.rows, p.ID)
-		return
-	}
-	t.rows[p.ID] = newRow(p.Public())
+	t.set(p.ID, r)
 }
 
 // load fills the table from the index's stored cards, in pages, leaving
@@ -118,12 +199,9 @@ func (t *table) load(ctx context.Context, idx bleve.Index) error {
 			rows = append(rows, newRow(card))
 		}
 		t.mu.Lock()
-		if t.rows == nil {
-			t.rows = map[string]*tableRow{}
-		}
 		for _, r := range rows {
 			if !t.touched[r.card.ID] {
-				t.rows[r.card.ID] = r
+				t.set(r.card.ID, r)
 			}
 		}
 		t.mu.Unlock()
@@ -146,34 +224,24 @@ func (t *table) catalogue(q CatalogueQuery) (CatalogueResult, bool) {
 	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if !t.ready {
+	if !t.ready || t.broken {
 		return CatalogueResult{}, false
 	}
-	filters := []struct {
-		values []string
-		of     func(*tableRow) []string
-	}{
-		{q.ActionLines, func(r *tableRow) []string { return r.actionLines }},
-		{q.SDGs, func(r *tableRow) []string { return r.sdgs }},
-		{q.Countries, func(r *tableRow) []string { return r.countries }},
-		{q.Regions, func(r *tableRow) []string { return r.regions }},
-		{q.StakeholderTypes, func(r *tableRow) []string { return []string{r.stakeholder} }},
-		{q.Statuses, func(r *tableRow) []string { return []string{r.status} }},
-		{q.Years, func(r *tableRow) []string { return []string{r.year} }},
-	}
-	active := filters[:0:0]
-	for _, f := range filters {
-		if len(f.values) > 0 {
-			active = append(active, f)
+	// A filter is a mask per facet: a row matches when it has a bit of
+	// each; a value the table never saw has no bit and matches nothing.
+	var want rowMask
+	var active []int
+	for f, values := range [facetCount][]string{q.ActionLines, q.SDGs, q.Regions, q.StakeholderTypes, q.Statuses, q.Years} {
+		if len(values) == 0 {
+			continue
 		}
-	}
-	var counts map[string]map[string]int
-	if q.Facets {
-		counts = map[string]map[string]int{}
-		for field := range FacetFields {
-			counts[field] = map[string]int{}
+		for _, v := range values {
+			b, _ := t.dicts[f].bit(v, false)
+			want[f] |= b
 		}
+		active = append(active, f)
 	}
+	var counts [facetCount][64]int
 	key := tableSortKey(q.Sort)
 	var after *sortPoint
 	if len(q.After) == 2 {
@@ -182,27 +250,29 @@ func (t *table) catalogue(q CatalogueQuery) (CatalogueResult, bool) {
 	top := make([]*tableRow, 0, q.Limit+1)
 	out := CatalogueResult{Items: []models.PublicProject{}}
 rows:
-	for _, r := range t.rows {
+	for i := range t.masks {
+		m := &t.masks[i]
 		for _, f := range active {
-			if !anyIn(f.of(r), f.values) {
+			if m[f]&want[f] == 0 {
 				continue rows
 			}
 		}
+		r := t.rows[i]
+		if len(q.Countries) > 0 && !anyIn(r.countries, q.Countries) {
+			continue
+		}
 		out.Total++
-		if counts != nil {
-			count(counts["action_line"], r.actionLines)
-			count(counts["sdg"], r.sdgs)
-			count(counts["region"], r.regions)
-			counts["stakeholder_type"][r.stakeholder]++
-			counts["status"][r.status]++
-			counts["year"][r.year]++
+		if q.Facets {
+			for f := range facetCount {
+				for b := m[f]; b != 0; b &= b - 1 {
+					counts[f][bits.TrailingZeros64(b)]++
+				}
+			}
 		}
 		if after != nil && key.compare(sortPoint{key.value(r), r.docID}, *after) <= 0 {
 			continue
 		}
-		if q.Limit >= 0 {
-			top = keepTop(top, r, q.Limit+1, key)
-		}
+		top = keepTop(top, r, q.Limit+1, key)
 	}
 	if len(top) > q.Limit {
 		top = top[:q.Limit]
@@ -214,7 +284,18 @@ rows:
 	for _, r := range top {
 		out.Items = append(out.Items, r.card)
 	}
-	out.Facets = counts
+	if q.Facets {
+		out.Facets = map[string]map[string]int{}
+		for f := range facetCount {
+			m := map[string]int{}
+			for i, v := range t.dicts[f].values {
+				if counts[f][i] > 0 {
+					m[v] = counts[f][i]
+				}
+			}
+			out.Facets[facetNames[f]] = m
+		}
+	}
 	return out, true
 }
 
@@ -269,10 +350,4 @@ func anyIn(have, want []string) bool {
 		}
 	}
 	return false
-}
-
-func count(m map[string]int, values []string) {
-	for _, v := range values {
-		m[v]++
-	}
 }
