@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -42,6 +44,7 @@ type ballotNominee struct {
 // voteLine is a cast vote as its voter sees it, with its receipt.
 type voteLine struct {
 	Category, Title, ID, Receipt, CastAt, CastAtISO string
+	ProofPath                                       string // the vote's proof page
 }
 
 // confirmView is the confirmation step of a vote.
@@ -247,7 +250,8 @@ func (w *webUI) myVotesPage(c *gin.Context) {
 
 func voteOf(l *locale.Locale, vote models.Vote, nominees []models.Nomination) *voteLine {
 	view := &voteLine{Category: categoryName(l, vote.Category).Name, Title: vote.NominationID, ID: vote.ID,
-		Receipt: vote.Receipt, CastAt: l.DateTime(vote.CastAt), CastAtISO: vote.CastAt.UTC().Format(time.RFC3339)}
+		Receipt: vote.Receipt, CastAt: l.DateTime(vote.CastAt), CastAtISO: vote.CastAt.UTC().Format(time.RFC3339),
+		ProofPath: "/contests/" + strconv.Itoa(vote.Contest) + "/my-votes/" + url.PathEscape(vote.ID) + "/proof"}
 	for _, n := range nominees {
 		if n.ID == vote.NominationID {
 			view.Title = n.ProjectTitle
@@ -271,4 +275,52 @@ func statusOf(err error) int {
 		}
 	}
 	return http.StatusInternalServerError
+}
+
+// proofView is a vote's inclusion proof as the proof page shows it.
+type proofView struct {
+	Year        int
+	Category    string
+	Proof       models.InclusionProof
+	Path        string // the audit path, space-separated, for the page's check
+	NotYet      bool   // no commitment is published yet
+	Reason      string // the catalogue key of why the vote is not counted
+	ProofJSON   string // the proof as the API answers it, for wsis verify-receipt
+	ResultsPath string
+}
+
+// voteProofPage shows the inclusion proof of one of the voter's votes in
+// its category's published tree (app.Service.VoteProof), with a button
+// whose script checks it in the browser with Web Crypto, and how to check
+// it offline; another user's vote is 404.
+func (w *webUI) voteProofPage(c *gin.Context) {
+	contest, ok := w.pageContest(c)
+	if !ok {
+		return
+	}
+	user, _ := pageUser(c)
+	v := w.newView(c)
+	p, err := w.app.VoteProof(useCase(c), user, c.Param("id"))
+	view := proofView{Year: contest.Year}
+	switch {
+	case errors.Is(err, models.ErrPhaseClosed):
+		view.NotYet = true
+	case err != nil:
+		w.failPage(c, err)
+		return
+	case p.Contest != contest.Year:
+		w.failPage(c, models.ErrNotFound)
+		return
+	default:
+		view.Proof, view.Path = p, strings.Join(p.AuditPath, " ")
+		view.Category = categoryName(v.L, p.Category).Name
+		if !p.Counted {
+			view.Reason = "proof.reason." + p.Reason
+		}
+		b, _ := json.MarshalIndent(p, "", "  ")
+		view.ProofJSON = string(b)
+	}
+	v.Title = v.L.T("proof.title")
+	v.Data = view
+	w.render(c, http.StatusOK, "vote_proof", v)
 }

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -144,4 +145,56 @@ func TestBallotPage_SaysWhyTheVoterCannotVote(t *testing.T) {
 		t.Errorf("before the nominees: %q", got)
 	}
 	wantRedirect(t, newBrowser(before.testServer).send(t, getRequest("/contests/2027/ballot")), "/login?next=")
+}
+
+// The proof page of a vote: before the commitment it says when it comes;
+// after it, its data lead from the receipt to the published root (checked
+// here as the page's script checks it); another voter's vote is 404.
+func TestVoteProofPage_LeadsFromTheReceiptToThePublishedRoot(t *testing.T) {
+	s := newVotingSetup(t, "")
+	voter, tok := s.signIn(t, "voter@example.org")
+	other, _ := s.signIn(t, "other@example.org")
+	nom := s.nominations[0]
+	if code, body := s.cast(t, tok, nom.Category, nom.ID); code != http.StatusCreated {
+		t.Fatalf("vote: %d %s", code, body)
+	}
+	id := models.VoteID(2027, nom.Category, voter.ID)
+	path := "/contests/2027/my-votes/" + id + "/proof"
+	b := loggedIn(t, s.testServer, voter.Email, "fr")
+	if href, _ := b.get(t, "/contests/2027/my-votes", http.StatusOK).Find(`tbody a[href$="/proof"]`).Attr("href"); href != path {
+		t.Fatalf("my votes links to %q, want %q", href, path)
+	}
+	if got := text(b.get(t, path, http.StatusOK).Find("main")); !strings.Contains(got, "à la clôture du vote") {
+		t.Errorf("before the commitment: %q", got)
+	}
+	s.setClock(t, voteCloses.Add(time.Hour))
+	if rec := s.do(t, http.MethodPost, "/api/v1/admin/contests/2027/commitments/publish", nil, bearer(s.adminTok)...); rec.Code != http.StatusOK {
+		t.Fatalf("publish: %d %s", rec.Code, rec.Body)
+	}
+	b = loggedIn(t, s.testServer, voter.Email, "fr")
+	doc := b.get(t, path, http.StatusOK)
+	d := doc.Find("[data-proof]")
+	attr := func(name string) string { v, _ := d.Attr(name); return v }
+	index, _ := strconv.Atoi(attr("data-index"))
+	size, _ := strconv.Atoi(attr("data-size"))
+	receipt, _ := hex.DecodeString(attr("data-receipt"))
+	var proof []models.Hash
+	for _, h := range strings.Fields(attr("data-path")) {
+		raw, _ := hex.DecodeString(h)
+		proof = append(proof, models.Hash(raw))
+	}
+	root, _ := hex.DecodeString(attr("data-root"))
+	if err := models.VerifyInclusion(receipt, index, size, proof, models.Hash(root)); err != nil || size != 1 {
+		t.Fatalf("the page's proof (leaf %d of %d): %v", index, size, err)
+	}
+	published := decode[struct {
+		Items []models.Commitment `json:"items"`
+	}](t, s.do(t, http.MethodGet, "/api/v1/contests/2027/commitments", nil))
+	if cc, _ := published.Items[0].Category(nom.Category); cc.Root != attr("data-root") {
+		t.Errorf("the page's root %s is not the published %s", attr("data-root"), cc.Root)
+	}
+	if doc.Find("button[data-verify-proof]").Length() != 1 || !strings.Contains(text(doc.Find("pre")), "wsis verify-receipt --receipt "+attr("data-receipt")) {
+		t.Error("the page offers no check in the browser or offline")
+	}
+	loggedIn(t, s.testServer, other.Email, "fr").get(t, path, http.StatusNotFound)
 }

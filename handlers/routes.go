@@ -55,6 +55,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	signedIn.GET("/contests/:year/ballot", w.ballotPage)
 	signedIn.GET("/contests/:year/ballot/confirm", w.confirmVotePage)
 	signedIn.GET("/contests/:year/my-votes", w.myVotesPage)
+	signedIn.GET("/contests/:year/my-votes/:id/proof", w.voteProofPage)
 	signedInForms := forms.Group("", requirePageUser())
 	signedInForms.POST("/profile", w.saveProfile)
 	signedInForms.POST("/profile/verify-email", w.resendVerification)

@@ -242,6 +242,34 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	if tables != 2 || champions != 2 {
 		t.Errorf("the results show %d categories with champions and %d champions with one vote, want 2 and 2", tables, champions)
 	}
+
+	// The voter checks, in the browser, that their first vote is in the
+	// published tree of its category; a proof towards another root fails.
+	var state, tampered string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(base+"/contests/2031/my-votes?lang=ar"),
+		chromedp.Click(`tbody a[href$="/proof"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`button[data-verify-proof]`, chromedp.ByQuery),
+		chromedp.Click(`button[data-verify-proof]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-proof-result][data-state]`, chromedp.ByQuery),
+		chromedp.AttributeValue(`[data-proof-result]`, "data-state", &state, nil, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("proof: %v", err)
+	}
+	screenshot(t, ctx, "journey-7-proof-verified")
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(`document.querySelector("[data-proof]").dataset.root = "00".repeat(32); document.querySelector("[data-proof-result]").removeAttribute("data-state")`, nil),
+		chromedp.Click(`button[data-verify-proof]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-proof-result][data-state]`, chromedp.ByQuery),
+		chromedp.AttributeValue(`[data-proof-result]`, "data-state", &tampered, nil, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("proof towards another root: %v", err)
+	}
+	if state != "verified" || tampered != "failed" {
+		t.Errorf("the browser's check: %q for the published root, %q for another; want verified and failed", state, tampered)
+	}
 }
 
 // register fills the registration form in Arabic and waits for the
