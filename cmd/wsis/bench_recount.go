@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -53,19 +52,13 @@ func benchRecount(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "inserted %d votes in %s; RSS %s\n", *votes, time.Since(start).Round(time.Millisecond), peakRSS())
 	runtime.GC()
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
+	stopProfile, err := startCPUProfile(*profile)
+	if err != nil {
+		return err
 	}
 	start = time.Now()
 	r, err := st.RecountVotes(ctx, contest, 0)
-	pprof.StopCPUProfile()
+	stopProfile()
 	if err != nil {
 		return err
 	}

@@ -9,9 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -114,15 +112,9 @@ func benchVotes(ctx context.Context, args []string, getenv func(string) string, 
 	url := fmt.Sprintf("%s/api/v1/contests/%d/votes", base, benchContest)
 	total := len(users) * len(models.ActionLines)
 	var created, conflicts atomic.Int64
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
+	stopProfile, err := startCPUProfile(*profile)
+	if err != nil {
+		return err
 	}
 	app := runEach(*concurrency, total, func(i int) error {
 		voter, category := i/len(models.ActionLines), 1+i%len(models.ActionLines)
@@ -147,7 +139,7 @@ func benchVotes(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		return fmt.Errorf("vote: status %d", res.StatusCode)
 	})
-	pprof.StopCPUProfile()
+	stopProfile()
 	raw := runEach(*concurrency, total, func(i int) error {
 		voter := fmt.Sprintf("%024x", i/len(models.ActionLines))
 		category := 1 + i%len(models.ActionLines)
