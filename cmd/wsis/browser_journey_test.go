@@ -270,6 +270,35 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	if state != "verified" || tampered != "failed" {
 		t.Errorf("the browser's check: %q for the published root, %q for another; want verified and failed", state, tampered)
 	}
+
+	// Every page of the journey, in every language, passes axe-core and is
+	// right-to-left exactly in Arabic.
+	var proofPage string
+	if err := chromedp.Run(ctx, chromedp.Navigate(base+"/contests/2031/my-votes"),
+		chromedp.AttributeValue(`tbody a[href$="/proof"]`, "href", &proofPage, nil, chromedp.ByQuery)); err != nil {
+		t.Fatalf("my votes: %v", err)
+	}
+	pages := []string{"/", "/projects", "/projects/" + projects[0], "/stats", "/contests/2031/nominees?category=2",
+		"/contests/2031/results", "/contests/2031/ballot?category=2", "/contests/2031/my-votes", proofPage, "/profile",
+		"/my/projects", "/my/projects/" + projects[0] + "/edit", "/my/nominations", "/contests/2031/nominate"}
+	for _, lang := range []string{"en", "fr", "es", "ar", "zh", "ru"} {
+		for _, page := range pages {
+			sep := "?"
+			if strings.Contains(page, "?") {
+				sep = "&"
+			}
+			var dir, htmlLang string
+			err := chromedp.Run(ctx, chromedp.Navigate(base+page+sep+"lang="+lang), chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+				chromedp.Evaluate(`document.documentElement.dir`, &dir), chromedp.Evaluate(`document.documentElement.lang`, &htmlLang))
+			if err != nil {
+				t.Fatalf("%s in %s: %v", page, lang, err)
+			}
+			if htmlLang != lang || (dir == "rtl") != (lang == "ar") {
+				t.Errorf("%s in %s: lang %q, dir %q", page, lang, htmlLang, dir)
+			}
+			checkAccessibility(t, ctx, page+" in "+lang)
+		}
+	}
 }
 
 // register fills the registration form in Arabic and waits for the

@@ -99,7 +99,7 @@ func TestUI_HomeAndCatalogueInARealBrowser(t *testing.T) {
 	}
 	// Every public page of this test in every language passes axe-core.
 	for _, lang := range []string{"en", "fr", "es", "ar", "zh", "ru"} {
-		for _, path := range []string{"/", "/projects", "/stats", "/login"} {
+		for _, path := range []string{"/", "/projects", "/stats", "/login", "/register", "/forgot-password"} {
 			if err := chromedp.Run(ctx, chromedp.Navigate(base+path+"?lang="+lang)); err != nil {
 				t.Fatalf("browser: %v", err)
 			}
