@@ -62,11 +62,20 @@ func (a *answerCache) serve(c *gin.Context, key string, gen int64, compute func(
 		a.entries[key] = e
 		a.mu.Unlock()
 	}
-	c.Header("ETag", e.etag)
-	c.Header("Cache-Control", publicMaxAge)
-	if inm := c.GetHeader("If-None-Match"); inm != "" && (inm == e.etag || inm == "W/"+e.etag) {
-		c.Status(http.StatusNotModified)
+	if notModified(c, e.etag) {
 		return
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", e.body)
+}
+
+// notModified gives a public answer its strong ETag and short shared-cache
+// lifetime, and answers 304 when the client holds that very answer.
+func notModified(c *gin.Context, etag string) bool {
+	c.Header("ETag", etag)
+	c.Header("Cache-Control", publicMaxAge)
+	if inm := c.GetHeader("If-None-Match"); inm != "" && (inm == etag || inm == "W/"+etag) {
+		c.Status(http.StatusNotModified)
+		return true
+	}
+	return false
 }

@@ -399,3 +399,35 @@ func TestAdminUsers_ListFollowsWritesAndSurvivesARebuild(t *testing.T) {
 		t.Fatalf("rebuilt list differs:\n%v\n%v", before, after)
 	}
 }
+
+// The export carries one strong ETag per index generation: a client that
+// holds it gets 304 until a publication changes the catalogue, then the
+// new export.
+func TestExport_NotModifiedUntilAPublicationChangesIt(t *testing.T) {
+	s := newServer(t)
+	ps := s.seedCatalogue(t, 5, 8)
+	first := s.do(t, http.MethodGet, "/api/v1/projects/export?format=csv", nil)
+	etag := first.Header().Get("ETag")
+	if first.Code != http.StatusOK || etag == "" || first.Header().Get("Cache-Control") != "public, max-age=5" {
+		t.Fatalf("export: %d, ETag %q, Cache-Control %q", first.Code, etag, first.Header().Get("Cache-Control"))
+	}
+	again := s.do(t, http.MethodGet, "/api/v1/projects/export?format=csv", nil, "If-None-Match", etag)
+	if again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+		t.Fatalf("the same export again: %d, %d bytes", again.Code, again.Body.Len())
+	}
+	if other := s.do(t, http.MethodGet, "/api/v1/projects/export?format=json", nil, "If-None-Match", etag); other.Code != http.StatusOK {
+		t.Fatalf("the JSON export with the CSV's ETag: %d", other.Code)
+	}
+	_, tok := s.signIn(t, "owner@example.org")
+	_, adminTok := s.signIn(t, "admin@example.org", models.RoleAdmin)
+	p := s.createProject(t, tok, "A newly published project")
+	s.do(t, http.MethodPost, "/api/v1/projects/"+p.ID+"/submit", nil, bearer(tok)...)
+	if rec := s.do(t, http.MethodPost, "/api/v1/admin/projects/"+p.ID+"/publish", nil, bearer(adminTok)...); rec.Code != http.StatusOK {
+		t.Fatalf("publish: %d", rec.Code)
+	}
+	after := s.do(t, http.MethodGet, "/api/v1/projects/export?format=csv", nil, "If-None-Match", etag)
+	rows, err := csv.NewReader(strings.NewReader(after.Body.String())).ReadAll()
+	if after.Code != http.StatusOK || err != nil || len(rows) != len(ps)+2 || after.Header().Get("ETag") == etag {
+		t.Fatalf("after a publication: %d, %d rows, %v, ETag %q", after.Code, len(rows), err, after.Header().Get("ETag"))
+	}
+}

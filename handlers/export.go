@@ -26,9 +26,16 @@ func (s *server) exportProjects(c *gin.Context) {
 		respondError(c, models.Invalid("format", "must be csv or json"))
 		return
 	}
-	name := "wsis-stocktaking-" + s.clock.Now().Format("2006-01-02") + "." + format
+	day := s.clock.Now().Format("2006-01-02")
+	name := "wsis-stocktaking-" + day + "." + format
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	c.Header("Cache-Control", "no-store")
+	// The export is the published entries, whose every change moves the
+	// search index's generation: one ETag per generation, format and day
+	// (the file name's), so a client or a shared cache holding it gets 304
+	// instead of the whole catalogue again. The body is streamed, never held.
+	if notModified(c, `"export-`+format+"-"+day+"-"+strconv.FormatInt(s.search.Generation(), 36)+`"`) {
+		return
+	}
 	ctx := c.Request.Context()
 	var err error
 	if format == "csv" {

@@ -217,12 +217,15 @@ func (s *Store) DeleteProject(ctx context.Context, id, ownerID string, version i
 	return err
 }
 
-// EachPublishedProject calls fn with every published project in id order,
+// EachPublishedProject calls fn with every published project,
 // streaming with a cursor so that memory stays constant: exports. It returns only the database's errors.
 func (s *Store) EachPublishedProject(ctx context.Context, fn func(p models.Project) error) error {
 	filter := bson.D{{Key: "published", Value: bson.D{{Key: "$ne", Value: nil}}}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}}
+	// No sort: the embedded store would sort the whole collection in memory
+	// before the first batch. The order is the database's (creation order
+	// on the embedded store).
 	return stream(ctx, s.db.Collection(colProjects), "published projects", filter,
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}), func(d projectDoc) error { return fn(d.project()) })
+		options.Find(), func(d projectDoc) error { return fn(d.project()) })
 }
 
 // stream reads the documents filter selects with a cursor, in batches, and
