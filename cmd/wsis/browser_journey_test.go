@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -159,22 +160,55 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "journey-3-nominations")
 
-	// The review is over and the nominees are published: the secretariat
-	// adds both by hand, as no reviewer scored them here, and voting opens.
+	// The Expert Group: submissions close and the review opens; two
+	// reviewers, each assigned both nominations, score and submit them. The
+	// review closes and the nominees follow from the ranking; voting opens.
+	admin.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
+		"schedule": schedule(now.Add(-4*time.Hour), now.Add(-time.Minute), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour), now.Add(4*time.Hour))})
+	anonymous := apiClient{t: t, base: base}
+	var experts []apiClient
+	var expertIDs []string
+	for i := range 2 {
+		email := fmt.Sprintf("expert%d@example.org", i)
+		var u struct {
+			ID string `json:"id"`
+		}
+		anonymous.decode(anonymous.call(http.MethodPost, "/api/v1/auth/register", http.StatusCreated, map[string]any{
+			"email": email, "password": "expert group password", "name": fmt.Sprintf("Expert %d", i),
+			"organization": "WSIS Expert Group", "stakeholder_type": "academia", "country": "CH"}), &u)
+		admin.call(http.MethodPatch, "/api/v1/admin/users/"+u.ID, http.StatusOK, map[string]any{"roles": []string{"reviewer"}})
+		expert := apiClient{t: t, base: base}
+		expert.token = expert.login(email, "expert group password")
+		experts, expertIDs = append(experts, expert), append(expertIDs, u.ID)
+	}
+	admin.call(http.MethodPost, "/api/v1/admin/contests/2031/assignments/auto", http.StatusOK,
+		map[string]any{"reviews_per_nomination": 2, "reviewer_ids": expertIDs})
+	scores := map[string]int{"relevance": 8, "impact": 7, "empowerment": 6, "sdg_gdc": 9, "replicability": 5,
+		"sustainability": 7, "partnerships": 8, "wsis_values": 9}
+	for _, expert := range experts {
+		var assignments struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		expert.get("/api/v1/reviewer/assignments", &assignments)
+		if len(assignments.Items) != 2 {
+			t.Fatalf("a reviewer has %d assignments, want 2", len(assignments.Items))
+		}
+		for _, a := range assignments.Items {
+			expert.call(http.MethodPut, "/api/v1/reviewer/assignments/"+a.ID+"/review", http.StatusOK,
+				map[string]any{"scores": scores, "comment": "Sound, replicable work.", "submit": true})
+		}
+	}
 	admin.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
 		"schedule": schedule(now.Add(-4*time.Hour), now.Add(-3*time.Hour), now.Add(-2*time.Hour), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour))})
-	var nominations struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
+	var published struct {
+		Nominees []string `json:"nominees"`
 	}
-	admin.get("/api/v1/admin/contests/2031/nominations", &nominations)
-	ids := []string{}
-	for _, n := range nominations.Items {
-		ids = append(ids, n.ID)
+	admin.decode(admin.call(http.MethodPost, "/api/v1/admin/contests/2031/nominees/publish", http.StatusOK, nil), &published)
+	if len(published.Nominees) != 2 {
+		t.Fatalf("the ranking made %d nominees, want both nominations", len(published.Nominees))
 	}
-	admin.call(http.MethodPost, "/api/v1/admin/contests/2031/nominees/publish", http.StatusOK,
-		map[string]any{"add": ids, "reason": "The Expert Group met in person."})
 	admin.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
 		"schedule": map[string]any{"voting": map[string]string{"opens_at": now.Add(-time.Minute).Format(time.RFC3339),
 			"closes_at": now.Add(time.Hour).Format(time.RFC3339)}}})
