@@ -86,6 +86,9 @@ func (w *webUI) cataloguePage(c *gin.Context) {
 	data.Filters = facetGroups(v.L, values, res.Facets)
 	for _, o := range countryOptions(v.L) {
 		o.Selected = slices.Contains(values["country"], o.Value)
+		if n := res.Facets["country"][o.Value]; n > 0 {
+			o.Label += " (" + v.L.Num(n) + ")"
+		}
 		data.Countries = append(data.Countries, o)
 	}
 	for _, p := range res.Items {

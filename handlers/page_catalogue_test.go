@@ -36,11 +36,17 @@ func TestCataloguePage_TheJSONCataloguesResultFacetsAndPagesFromTheURL(t *testin
 	}
 	// Every filter value shows its count in the result, and the URL's
 	// choices are checked.
-	if len(api.Facets["action_line"]) == 0 || len(api.Facets["year"]) == 0 {
+	if len(api.Facets["action_line"]) == 0 || len(api.Facets["year"]) == 0 || len(api.Facets["country"]) == 0 {
 		t.Fatalf("the API gives no facets to compare: %v", api.Facets)
 	}
 	for param, counts := range api.Facets {
 		for value, n := range counts {
+			if param == "country" { // a select: each country's option says its count
+				if got := text(doc.Find(`#country option[value="` + value + `"]`)); !strings.HasSuffix(got, " ("+strconv.Itoa(n)+")") {
+					t.Errorf("country %s shows %q, want its count (%d)", value, got, n)
+				}
+				continue
+			}
 			box := doc.Find(`input[type=checkbox][name="` + param + `"][value="` + value + `"]`)
 			if box.Length() != 1 {
 				t.Errorf("no checkbox for %s=%s", param, value)

@@ -41,7 +41,7 @@ func publicDoc(p models.Project) map[string]any {
 	// hit, which is most of a broad query's cost.
 	var facets []string
 	for field, values := range map[string][]string{"action_line": pub.ActionLines, "sdg": sdgs, "region": regions,
-		"stakeholder_type": {string(pub.StakeholderType)}, "status": {pub.Status}, "year": {year}} {
+		"country": pub.Countries, "stakeholder_type": {string(pub.StakeholderType)}, "status": {pub.Status}, "year": {year}} {
 		for _, v := range values {
 			facets = append(facets, facetCodes[field]+v)
 		}
@@ -77,11 +77,11 @@ var CatalogueSorts = map[string][]string{
 
 // FacetFields are the catalogue's facets, each with the most values it can
 // have.
-var FacetFields = map[string]int{"action_line": 18, "sdg": 17, "region": 6, "stakeholder_type": 6, "status": 3, "year": 200}
+var FacetFields = map[string]int{"action_line": 18, "sdg": 17, "region": 6, "country": 250, "stakeholder_type": 6, "status": 3, "year": 200}
 
 // facetCodes are the facets' one-letter codes in the "facet" field, and
 // facetOfCode the reverse.
-var facetCodes = map[string]string{"action_line": "a", "sdg": "s", "region": "r", "stakeholder_type": "t", "status": "u", "year": "y"}
+var facetCodes = map[string]string{"action_line": "a", "sdg": "s", "region": "r", "country": "c", "stakeholder_type": "t", "status": "u", "year": "y"}
 
 var facetOfCode = func() map[byte]string {
 	m := map[byte]string{}

@@ -53,7 +53,7 @@ const (
 	// schemaKey marks the mapping the index was built with; an index of
 	// another schema is rebuilt.
 	schemaKey     = "schema"
-	schemaVersion = "5"
+	schemaVersion = "6"
 )
 
 // Index is the search read model. It is safe for concurrent use.

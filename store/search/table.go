@@ -242,6 +242,11 @@ func (t *table) catalogue(q CatalogueQuery) (CatalogueResult, bool) {
 		active = append(active, f)
 	}
 	var counts [facetCount][64]int
+	// Countries are too many for a mask: they are counted by name.
+	var countries map[string]int
+	if q.Facets {
+		countries = map[string]int{}
+	}
 	key := tableSortKey(q.Sort)
 	var after *sortPoint
 	if len(q.After) == 2 {
@@ -267,6 +272,9 @@ rows:
 				for b := m[f]; b != 0; b &= b - 1 {
 					counts[f][bits.TrailingZeros64(b)]++
 				}
+			}
+			for _, c := range r.countries {
+				countries[c]++
 			}
 		}
 		if after != nil && key.compare(sortPoint{key.value(r), r.docID}, *after) <= 0 {
@@ -295,6 +303,7 @@ rows:
 			}
 			out.Facets[facetNames[f]] = m
 		}
+		out.Facets["country"] = countries
 	}
 	return out, true
 }
