@@ -479,3 +479,21 @@ func TestAdminUsers_EmptyPatchChangesNothing(t *testing.T) {
 	wantProblem(t, s.do(t, http.MethodPatch, "/api/v1/admin/users/"+target.ID, jsonBody(`{}`), append(bearer(tok), "If-Match", `"1"`)...),
 		http.StatusPreconditionFailed, "precondition-failed")
 }
+
+// The API's account mails are written in the language the request asks
+// for (Accept-Language), like the pages', and the links still work.
+func TestAccountMails_InTheRequestsLanguage(t *testing.T) {
+	s := newServer(t)
+	rec := s.do(t, http.MethodPost, "/api/v1/auth/register", jsonBody(registerBody("amina@example.org")), "Accept-Language", "fr-CH, fr;q=0.9")
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("register: %d %s", rec.Code, rec.Body)
+	}
+	_, token := s.mailTo(t, "amina@example.org", "Confirmez votre adresse électronique")
+	if rec := s.do(t, http.MethodPost, "/api/v1/auth/verify-email", jsonBody(fmt.Sprintf(`{"token":%q}`, token))); rec.Code != http.StatusNoContent {
+		t.Fatalf("verify with the French mail's link: %d %s", rec.Code, rec.Body)
+	}
+	if rec := s.do(t, http.MethodPost, "/api/v1/auth/password/forgot", jsonBody(`{"email":"amina@example.org"}`), "Accept-Language", "es"); rec.Code != http.StatusAccepted {
+		t.Fatalf("forgot: %d %s", rec.Code, rec.Body)
+	}
+	s.mailTo(t, "amina@example.org", "contraseña")
+}

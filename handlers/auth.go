@@ -55,7 +55,7 @@ func (s *server) register(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	if err := s.sendActionLink(ctx, user, models.ActionVerifyEmail, "verify-email"); err != nil {
+	if err := s.app.MailVerificationLink(ctx, requestLocale(c), user); err != nil {
 		// The account exists; the user can ask for a new link.
 		logger(c).ErrorContext(ctx, "verification mail not queued", "err", err, "user_id", user.ID)
 	}
@@ -92,7 +92,7 @@ func (s *server) resendVerification(c *gin.Context) {
 		err = models.WithDetail(models.ErrConflict, "your email is already verified")
 	}
 	if err == nil {
-		err = s.sendActionLink(ctx, user, models.ActionVerifyEmail, "verify-email")
+		err = s.app.MailVerificationLink(ctx, requestLocale(c), user)
 	}
 	if err != nil {
 		respondError(c, err)
@@ -257,33 +257,15 @@ func (s *server) forgotPassword(c *gin.Context) {
 	if !s.limits.forgot.allow(c, models.NormalizeEmail(req.Email)) {
 		return
 	}
-	log := logger(c)
+	log, l := logger(c), requestLocale(c)
 	s.bg.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := s.mailResetLink(ctx, req.Email); err != nil {
+		if err := s.app.MailResetLink(ctx, l, req.Email); err != nil {
 			log.ErrorContext(ctx, "password reset mail not queued", "err", err)
 		}
 	})
 	c.Status(http.StatusAccepted)
-}
-
-// mailResetLink mails a reset link to the active account of email. For an
-// unknown email or a disabled account it does the same reads, token work and
-// writes with a decoy (sendDecoyLink).
-func (s *server) mailResetLink(ctx context.Context, email string) error {
-	user, _, err := s.store.UserCredentials(ctx, email)
-	if err == nil && !user.Disabled {
-		return s.sendActionLink(ctx, user, models.ActionResetPassword, "reset-password")
-	}
-	if err != nil && !errors.Is(err, models.ErrNotFound) {
-		return err
-	}
-	err = s.sendDecoyLink(ctx, email, models.ActionResetPassword, "reset-password")
-	if errors.Is(err, models.ErrInvalid) {
-		return nil // not an email address, which no account has
-	}
-	return err
 }
 
 type resetRequest struct {
