@@ -60,8 +60,10 @@ func (s *Service) PublishChampions(ctx context.Context, actor models.User, year 
 		return models.ChampionCounts{}, err
 	}
 	// The commitment to the counted votes comes first (SPEC §5): when
-	// voting closed, before any champion.
-	if _, err := s.publishCommitment(ctx, actor, contest, "voting closed"); err != nil {
+	// voting closed, before any champion; the champions follow from the
+	// same recount.
+	_, r, err := s.publishCommitment(ctx, actor, contest, "voting closed")
+	if err != nil {
 		return models.ChampionCounts{}, err
 	}
 	nominees, err := s.store.Nominations(ctx, store.NominationQuery{Contest: year,
@@ -69,7 +71,7 @@ func (s *Service) PublishChampions(ctx context.Context, actor models.User, year 
 	if err != nil {
 		return models.ChampionCounts{}, err
 	}
-	counts, err := s.countChampions(ctx, contest, nominees, o, now)
+	counts, err := s.countChampions(ctx, contest, r, nominees, o, now)
 	if err != nil {
 		return models.ChampionCounts{}, err
 	}
@@ -111,13 +113,9 @@ func (s *Service) PublishChampions(ctx context.Context, actor models.User, year 
 	return counts, nil
 }
 
-// countChampions recounts the contest's votes at now and chooses each
+// countChampions chooses, from the contest's recount r made at now, each
 // category's champions among nominees, with o's overrides.
-func (s *Service) countChampions(ctx context.Context, contest models.Contest, nominees []models.Nomination, o Overrides, now time.Time) (models.ChampionCounts, error) {
-	r, err := s.recount(ctx, contest)
-	if err != nil {
-		return models.ChampionCounts{}, err
-	}
+func (s *Service) countChampions(ctx context.Context, contest models.Contest, r store.Recount, nominees []models.Nomination, o Overrides, now time.Time) (models.ChampionCounts, error) {
 	ranking, err := s.ranking(ctx, contest)
 	if err != nil {
 		return models.ChampionCounts{}, err

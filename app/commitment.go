@@ -36,25 +36,28 @@ func (s *Service) PublishCommitment(ctx context.Context, actor models.User, year
 	if err != nil {
 		return models.Commitment{}, err
 	}
-	return s.publishCommitment(ctx, actor, contest, "voting closed")
+	c, _, err := s.publishCommitment(ctx, actor, contest, "voting closed")
+	return c, err
 }
 
 // publishCommitment recounts the contest with receipts and stores the
 // commitment as a new version unless the last one commits to the same
-// votes. The publication is audited.
-func (s *Service) publishCommitment(ctx context.Context, actor models.User, contest models.Contest, reason string) (models.Commitment, error) {
+// votes. The publication is audited. It also returns the recount, so that a
+// caller choosing by it reads the votes once.
+func (s *Service) publishCommitment(ctx context.Context, actor models.User, contest models.Contest, reason string) (models.Commitment, store.Recount, error) {
 	now := s.clock.Now()
-	c, leaves, err := s.buildCommitment(ctx, contest)
+	r, err := s.store.RecountWithReceipts(ctx, contest.Year, completeBallot(contest))
 	if err != nil {
-		return models.Commitment{}, err
+		return models.Commitment{}, r, err
 	}
+	c, leaves := commitmentOf(contest, r)
 	for range 3 {
 		published, err := s.store.Commitments(ctx, contest.Year)
 		if err != nil {
-			return models.Commitment{}, err
+			return models.Commitment{}, r, err
 		}
 		if n := len(published); n > 0 && published[n-1].SameRoots(c) {
-			return published[n-1], nil
+			return published[n-1], r, nil
 		}
 		c.Version, c.PublishedAt, c.Reason = len(published)+1, now.UTC(), reason
 		err = s.store.InsertCommitment(ctx, c, leaves)
@@ -62,7 +65,7 @@ func (s *Service) publishCommitment(ctx context.Context, actor models.User, cont
 			continue // another publication took the version: compare with it
 		}
 		if err != nil {
-			return models.Commitment{}, err
+			return models.Commitment{}, r, err
 		}
 		roots := map[string]any{}
 		for _, cc := range c.Categories {
@@ -70,18 +73,15 @@ func (s *Service) publishCommitment(ctx context.Context, actor models.User, cont
 		}
 		s.record(ctx, now, actor, "contest.commitment.publish", "contest", strconv.Itoa(contest.Year), nil,
 			map[string]any{"version": c.Version, "reason": reason, "roots": roots})
-		return c, nil
+		return c, r, nil
 	}
-	return models.Commitment{}, errors.New("app: publish commitment: versions kept changing")
+	return models.Commitment{}, r, errors.New("app: publish commitment: versions kept changing")
 }
 
-// buildCommitment recounts the contest's votes with their receipts and
-// builds each category's tree over the counted receipts in byte order.
-func (s *Service) buildCommitment(ctx context.Context, contest models.Contest) (models.Commitment, map[int][][]byte, error) {
-	r, err := s.store.RecountWithReceipts(ctx, contest.Year, completeBallot(contest))
-	if err != nil {
-		return models.Commitment{}, nil, err
-	}
+// commitmentOf builds each category's tree over the counted receipts of a
+// recount with receipts, in byte order, and returns the commitment with
+// its leaves.
+func commitmentOf(contest models.Contest, r store.Recount) (models.Commitment, map[int][][]byte) {
 	c := models.Commitment{Contest: contest.Year, Categories: []models.CategoryCommitment{}}
 	leaves := map[int][][]byte{}
 	for _, line := range contest.Categories {
@@ -100,7 +100,7 @@ func (s *Service) buildCommitment(ctx context.Context, contest models.Contest) (
 		c.Categories = append(c.Categories, cc)
 		leaves[category] = ls
 	}
-	return c, leaves, nil
+	return c, leaves
 }
 
 func completeBallot(contest models.Contest) int {
@@ -221,18 +221,10 @@ type CommitmentCheck struct {
 	Differs    []int `json:"differs"` // categories whose root or exclusions differ
 }
 
-// checkCommitment rebuilds the commitment from the stored votes and holds
-// it to the last published one; nil when none is published.
-func (s *Service) checkCommitment(ctx context.Context, contest models.Contest) (*CommitmentCheck, error) {
-	published, err := s.store.Commitments(ctx, contest.Year)
-	if err != nil || len(published) == 0 {
-		return nil, err
-	}
-	last := published[len(published)-1]
-	now, _, err := s.buildCommitment(ctx, contest)
-	if err != nil {
-		return nil, err
-	}
+// checkCommitment rebuilds the commitment from a recount with receipts of
+// the stored votes and holds it to the last one published.
+func checkCommitment(contest models.Contest, r store.Recount, last models.Commitment) *CommitmentCheck {
+	now, _ := commitmentOf(contest, r)
 	check := &CommitmentCheck{Version: last.Version, Differs: []int{}}
 	for _, cc := range now.Categories {
 		pc, ok := last.Category(cc.Category)
@@ -242,5 +234,5 @@ func (s *Service) checkCommitment(ctx context.Context, contest models.Contest) (
 		}
 	}
 	check.Reproduces = len(check.Differs) == 0 && len(now.Categories) == len(last.Categories)
-	return check, nil
+	return check
 }

@@ -82,7 +82,7 @@ func (s *Service) InvalidateVotes(ctx context.Context, actor models.User, req In
 		// the next version (the earlier stays in the history).
 		published, err := s.store.Commitments(ctx, contest.Year)
 		if err == nil && len(published) > 0 {
-			_, err = s.publishCommitment(ctx, actor, contest, "votes invalidated: "+reason)
+			_, _, err = s.publishCommitment(ctx, actor, contest, "votes invalidated: "+reason)
 		}
 		if err != nil {
 			return Invalidation{}, err

@@ -175,7 +175,18 @@ func (s *Service) Tally(ctx context.Context, actor models.User, year int) (Tally
 	if err != nil {
 		return Tally{}, err
 	}
-	r, err := s.recount(ctx, contest)
+	// Once a commitment is published, one recount with receipts serves both
+	// the counts and the check of the commitment.
+	published, err := s.store.Commitments(ctx, year)
+	if err != nil {
+		return Tally{}, err
+	}
+	var r store.Recount
+	if len(published) > 0 {
+		r, err = s.store.RecountWithReceipts(ctx, year, completeBallot(contest))
+	} else {
+		r, err = s.recount(ctx, contest)
+	}
 	if err != nil {
 		return Tally{}, err
 	}
@@ -208,8 +219,8 @@ func (s *Service) Tally(ctx context.Context, actor models.User, year int) (Tally
 			t.Differences++
 		}
 	}
-	if t.Commitment, err = s.checkCommitment(ctx, contest); err != nil {
-		return Tally{}, err
+	if len(published) > 0 {
+		t.Commitment = checkCommitment(contest, r, published[len(published)-1])
 	}
 	return t, nil
 }

@@ -160,19 +160,7 @@ func facetGroups(l *locale.Locale, values url.Values, facets map[string]map[stri
 		}
 		return g
 	}
-	var actionLines, sdgs, regions, stakeholders, years []string
-	for _, al := range models.ActionLines {
-		actionLines = append(actionLines, al.Code)
-	}
-	for _, g := range models.SDGs {
-		sdgs = append(sdgs, strconv.Itoa(g.Number))
-	}
-	for _, r := range models.Regions {
-		regions = append(regions, string(r))
-	}
-	for _, st := range models.StakeholderTypes {
-		stakeholders = append(stakeholders, string(st))
-	}
+	var years []string
 	for y := range facets["year"] {
 		years = append(years, y)
 	}
@@ -184,14 +172,32 @@ func facetGroups(l *locale.Locale, values url.Values, facets map[string]map[stri
 	slices.Sort(years)
 	slices.Reverse(years)
 	return []facetGroup{
-		group("action_line", actionLines, l.ActionLine),
-		group("sdg", sdgs, func(n string) string { i, _ := strconv.Atoi(n); return l.Plain(i) + ". " + l.SDG(i) }),
-		group("region", regions, l.Region),
-		group("stakeholder_type", stakeholders, l.Stakeholder),
+		group("action_line", referenceCodes.actionLines, l.ActionLine),
+		group("sdg", referenceCodes.sdgs, func(n string) string { i, _ := strconv.Atoi(n); return l.Plain(i) + ". " + l.SDG(i) }),
+		group("region", referenceCodes.regions, l.Region),
+		group("stakeholder_type", referenceCodes.stakeholders, l.Stakeholder),
 		group("status", models.ProjectStatuses, l.Status),
 		group("year", years, func(y string) string { i, _ := strconv.Atoi(y); return l.Plain(i) }),
 	}
 }
+
+// referenceCodes are the codes of the reference data the catalogue filters
+// and the statistics list, in their reference order.
+var referenceCodes = func() (c struct{ actionLines, sdgs, regions, stakeholders []string }) {
+	for _, al := range models.ActionLines {
+		c.actionLines = append(c.actionLines, al.Code)
+	}
+	for _, g := range models.SDGs {
+		c.sdgs = append(c.sdgs, strconv.Itoa(g.Number))
+	}
+	for _, r := range models.Regions {
+		c.regions = append(c.regions, string(r))
+	}
+	for _, st := range models.StakeholderTypes {
+		c.stakeholders = append(c.stakeholders, string(st))
+	}
+	return c
+}()
 
 func itemOf(l *locale.Locale, p models.PublicProject) catalogueItem {
 	countries := make([]string, len(p.Countries))

@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/wsis-platform/wsis/locale"
-	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store/search"
 )
 
@@ -44,29 +43,17 @@ func (w *webUI) statsPage(c *gin.Context) {
 	v := w.newView(c)
 	l := v.L
 	v.Title, v.Description, v.Public = l.T("stats.title"), l.T("stats.meta"), true
-	var actionLines, sdgs, regions, stakeholders, years []string
-	for _, al := range models.ActionLines {
-		actionLines = append(actionLines, al.Code)
-	}
-	for _, g := range models.SDGs {
-		sdgs = append(sdgs, strconv.Itoa(g.Number))
-	}
-	for _, r := range models.Regions {
-		regions = append(regions, string(r))
-	}
-	for _, st := range models.StakeholderTypes {
-		stakeholders = append(stakeholders, string(st))
-	}
+	var years []string
 	for y := range res.Facets["year"] {
 		years = append(years, y)
 	}
 	slices.Sort(years)
 	number := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	v.Data = statsView{Total: res.Total, Charts: []statsChart{
-		chartOf(l, "action_line", "stats.by_action_line", actionLines, res.Facets, l.ActionLine),
-		chartOf(l, "sdg", "stats.by_sdg", sdgs, res.Facets, func(s string) string { return l.Plain(number(s)) + ". " + l.SDG(number(s)) }),
-		chartOf(l, "region", "stats.by_region", regions, res.Facets, l.Region),
-		chartOf(l, "stakeholder_type", "stats.by_stakeholder_type", stakeholders, res.Facets, l.Stakeholder),
+		chartOf(l, "action_line", "stats.by_action_line", referenceCodes.actionLines, res.Facets, l.ActionLine),
+		chartOf(l, "sdg", "stats.by_sdg", referenceCodes.sdgs, res.Facets, func(s string) string { return l.Plain(number(s)) + ". " + l.SDG(number(s)) }),
+		chartOf(l, "region", "stats.by_region", referenceCodes.regions, res.Facets, l.Region),
+		chartOf(l, "stakeholder_type", "stats.by_stakeholder_type", referenceCodes.stakeholders, res.Facets, l.Stakeholder),
 		chartOf(l, "year", "stats.by_year", years, res.Facets, func(s string) string { return l.Plain(number(s)) }),
 	}}
 	w.render(c, http.StatusOK, "stats", v)

@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"hash/fnv"
+	"strconv"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
@@ -27,9 +27,13 @@ const votePartitions = 2
 func voteCollectionNames(contest int) []string {
 	names := make([]string, votePartitions)
 	for i := range names {
-		names[i] = fmt.Sprintf("votes_%d_%d", contest, i)
+		names[i] = voteCollectionName(contest, i)
 	}
 	return names
+}
+
+func voteCollectionName(contest, partition int) string {
+	return "votes_" + strconv.Itoa(contest) + "_" + strconv.Itoa(partition)
 }
 
 // votePartition is the partition of the voter's votes.
@@ -41,7 +45,7 @@ func votePartition(voterID string) int {
 
 // voteCollection is the collection that holds the vote of voterID in contest.
 func (s *Store) voteCollection(contest int, voterID string) *mongo.Collection {
-	return s.db.Collection(voteCollectionNames(contest)[votePartition(voterID)])
+	return s.db.Collection(voteCollectionName(contest, votePartition(voterID)))
 }
 
 // ensureVoteCollections creates the contest's vote collections and, on the
