@@ -35,6 +35,9 @@ type VoteBatcher struct {
 	done   chan struct{}
 
 	countMu sync.Mutex
+	// flushMu holds a flush for its whole run, so that a flush asked for
+	// (the admin tally's) returns only once one already writing has landed.
+	flushMu sync.Mutex
 	pending map[int]map[nomineeRef]int64 // contest → nominee → votes not yet on the counters
 	started map[int]bool                 // contests whose first vote is recorded
 	stop    chan struct{}
@@ -182,6 +185,8 @@ func (b *VoteBatcher) count(ctx context.Context, stored []models.Vote) {
 // the counters it reads. Increments that fail stay pending for the next
 // flush.
 func (b *VoteBatcher) FlushCounts(ctx context.Context) {
+	b.flushMu.Lock()
+	defer b.flushMu.Unlock()
 	b.countMu.Lock()
 	pending := b.pending
 	b.pending = map[int]map[nomineeRef]int64{}
