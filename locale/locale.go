@@ -46,16 +46,24 @@ type Catalogues struct {
 	matcher language.Matcher
 }
 
-// Load reads the catalogue of each language of Codes from fsys, the file
-// CODE.json at its root. Every language must have its file.
+// Load reads the catalogue of each language of Codes from fsys: the file
+// CODE.json at its root and the files AREA.CODE.json beside it, one per
+// area of the UI (the consoles keep their texts apart from the public
+// site's). Every language must have CODE.json.
 func Load(fsys fs.FS) (*Catalogues, error) {
 	bundle := i18n.NewBundle(language.English)
 	c := &Catalogues{locales: map[string]*Locale{}}
 	tags := make([]language.Tag, len(Codes))
 	for i, code := range Codes {
 		tags[i] = language.MustParse(code)
-		if _, err := bundle.LoadMessageFileFS(fsys, code+".json"); err != nil {
+		files, err := Files(fsys, code)
+		if err != nil {
 			return nil, fmt.Errorf("locale: %s: %w", code, err)
+		}
+		for _, name := range files {
+			if _, err := bundle.LoadMessageFileFS(fsys, name); err != nil {
+				return nil, fmt.Errorf("locale: %s: %w", name, err)
+			}
 		}
 	}
 	for i, code := range Codes {
@@ -260,3 +268,17 @@ func (l *Locale) Status(s string) string { return l.T("status." + s) }
 
 // Coverage is the name of a project's geographic coverage.
 func (l *Locale) Coverage(s string) string { return l.T("coverage." + s) }
+
+// Files names the catalogue files of the language code in fsys: CODE.json
+// first, then each AREA.CODE.json in lexical order. A message id may appear
+// in only one of them; go-i18n would otherwise keep the last silently.
+func Files(fsys fs.FS, code string) ([]string, error) {
+	if _, err := fs.Stat(fsys, code+".json"); err != nil {
+		return nil, err
+	}
+	areas, err := fs.Glob(fsys, "*."+code+".json")
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{code + ".json"}, areas...), nil
+}

@@ -22,22 +22,34 @@ func load(t *testing.T) *locale.Catalogues {
 	return c
 }
 
-// keys reads the message ids of one catalogue file and which of them are
-// plural (an object of CLDR forms rather than a string).
+// keys reads the message ids of one language's catalogue files and which
+// of them are plural (an object of CLDR forms rather than a string). An id
+// in two files of one language fails the test.
 func keys(t *testing.T, code string) (all []string, plural map[string]bool) {
 	t.Helper()
-	data, err := fs.ReadFile(static.Catalogues, code+".json")
+	files, err := locale.Files(static.Catalogues, code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var messages map[string]json.RawMessage
-	if err := json.Unmarshal(data, &messages); err != nil {
-		t.Fatalf("%s.json: %v", code, err)
-	}
 	plural = map[string]bool{}
-	for id, raw := range messages {
-		all = append(all, id)
-		plural[id] = strings.HasPrefix(strings.TrimSpace(string(raw)), "{")
+	seen := map[string]string{}
+	for _, name := range files {
+		data, err := fs.ReadFile(static.Catalogues, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var messages map[string]json.RawMessage
+		if err := json.Unmarshal(data, &messages); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for id, raw := range messages {
+			if other, dup := seen[id]; dup {
+				t.Errorf("%q is in both %s and %s", id, other, name)
+			}
+			seen[id] = name
+			all = append(all, id)
+			plural[id] = strings.HasPrefix(strings.TrimSpace(string(raw)), "{")
+		}
 	}
 	slices.Sort(all)
 	return all, plural
