@@ -161,10 +161,21 @@ func (x *Index) catalogueFromIndex(ctx context.Context, q CatalogueQuery) (Catal
 	}
 	gen := x.gen.Load()
 	cached, hit := x.facets.get(q.facetKey(), gen)
+	var words []string
+	if strings.TrimSpace(q.Text) != "" {
+		for _, w := range strings.Fields(q.Text) {
+			if len(x.analyzer.Analyze([]byte(w))) > 0 {
+				words = append(words, w)
+			}
+		}
+		if len(words) == 0 {
+			must = append(must, bleve.NewMatchNoneQuery()) // only words like "the"
+		}
+	}
 	run := func(all bool) (*bleve.SearchResult, error) {
 		must := must
-		if text := strings.TrimSpace(q.Text); text != "" {
-			must = append(must[:len(must):len(must)], textQuery(text, all))
+		if len(words) > 0 {
+			must = append(must[:len(must):len(must)], textQuery(words, all))
 		}
 		req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit+1, 0, false)
 		req.SortBy(CatalogueSorts[q.Sort])
@@ -183,8 +194,9 @@ func (x *Index) catalogueFromIndex(ctx context.Context, q CatalogueQuery) (Catal
 	// Every word is required, so a word found in almost every entry narrows
 	// the result instead of widening it; only when no entry has them all do
 	// entries with any of them answer (SPEC §6: relevance-ranked words).
+	// Words the analyzer makes nothing of, like "the", are left out.
 	res, err := run(true)
-	if err == nil && res.Total == 0 && len(strings.Fields(q.Text)) > 1 {
+	if err == nil && res.Total == 0 && len(words) > 1 {
 		res, err = run(false)
 	}
 	if err != nil {
@@ -313,15 +325,14 @@ func anyOf(field string, values []string) query.Query {
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-// textQuery matches the words of text in the title (weighted most), the
-// summary, the description and the organization. With all, every word must
-// be found (each in any of those fields); otherwise any word will do. A
-// match query analyses each word as the index did, so operators, wildcards
-// and regular-expression characters are only characters.
-func textQuery(text string, all bool) query.Query {
-	words := strings.Fields(text)
+// textQuery matches words in the title (weighted most), the summary, the
+// description and the organization. With all, every word must be found
+// (each in any of those fields); otherwise any word will do. A match query
+// analyses each word as the index did, so operators, wildcards and
+// regular-expression characters are only characters.
+func textQuery(words []string, all bool) query.Query {
 	if !all || len(words) < 2 {
-		return anyField(text)
+		return anyField(strings.Join(words, " "))
 	}
 	qs := make([]query.Query, len(words))
 	for i, w := range words {
@@ -332,12 +343,8 @@ func textQuery(text string, all bool) query.Query {
 
 // anyField matches text in any of the searched fields, with their weights.
 func anyField(text string) query.Query {
-	fields := []struct {
-		name  string
-		boost float64
-	}{{"title", 3}, {"summary", 2}, {"organization", 1.5}, {"description", 1}}
-	qs := make([]query.Query, len(fields))
-	for i, f := range fields {
+	qs := make([]query.Query, len(textFields))
+	for i, f := range textFields {
 		m := bleve.NewMatchQuery(text)
 		m.SetField(f.name)
 		m.SetBoost(f.boost)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // the "en" analyzer of the text fields
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -79,6 +80,9 @@ type Index struct {
 	// tbl answers the catalogue's pages without text (table.go).
 	tbl       table
 	tableDone chan struct{}
+	// analyzer is the text fields' analyzer, which makes a search's words
+	// into terms.
+	analyzer analysis.Analyzer
 }
 
 // Open opens the index in dir, creating it when missing and rebuilding it
@@ -113,6 +117,8 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 		_ = idx.Close()
 		return nil, err
 	}
+	x.analyzer = idx.Mapping().AnalyzerNamed("en")
+	x.tbl.words.analyzer = x.analyzer
 	x.tableDone = make(chan struct{})
 	go func() {
 		defer close(x.tableDone)

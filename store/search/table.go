@@ -29,17 +29,28 @@ type table struct {
 	mu sync.RWMutex
 	// The rows' filter values, packed and contiguous, so that a pass over
 	// them reads memory in order; rows holds the rest, at the same place.
-	masks []rowMask
+	// A row keeps its place while it lives, so that the words' bitmaps
+	// (table_text.go) can name rows by place; a removed row leaves a nil
+	// row and an empty mask until a new row takes its place.
+	hot   []rowHot
 	rows  []*tableRow
 	at    map[string]int // project id → place
+	free  []int          // places of removed rows
+	live  int            // rows that are not nil
 	dicts [facetCount]dictionary
-	ready bool // loaded from the index at open
+	// countries numbers the country codes, too many for a mask: a row's
+	// are counted by number.
+	countries map[string]uint16
+	countryOf []string
+	ready     bool // loaded from the index at open
 	// touched holds the ids changed while the table was loading, which
 	// the load must not overwrite with the older values it read.
 	touched map[string]bool
 	// broken is set when values no longer fit the masks: the index
 	// answers again.
 	broken bool
+	// words answers the text searches (table_text.go).
+	words words
 }
 
 // The facets in their mask order.
@@ -58,6 +69,37 @@ var facetNames = [facetCount]string{"action_line", "sdg", "region", "stakeholder
 // rowMask is one row's filter values: a bit per value it has, of each
 // facet's dictionary.
 type rowMask [facetCount]uint64
+
+// rowHot is what a pass reads of each row it visits, together, so that a
+// visit costs a cache line or two rather than a miss per field: the filter
+// values, the first countries, where the row's words are and its id's
+// first bytes, which order rows as their ids do until they are equal.
+type rowHot struct {
+	mask       rowMask
+	idKey      uint64
+	wordsAt    uint32
+	nwords     uint32
+	countries  [hotCountries]uint16
+	ncountries uint16
+}
+
+// hotCountries is how many of a row's countries its rowHot holds; a row of
+// more reads them from its tableRow.
+const hotCountries = 3
+
+// idKey is the first eight bytes of a document id after its "pub:", as a
+// number: ids with different keys order as their keys do.
+func idKey(docID string) uint64 {
+	id := strings.TrimPrefix(docID, "pub:")
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(id) {
+			k |= uint64(id[i])
+		}
+	}
+	return k
+}
 
 // dictionary numbers a facet's values in the order they are first seen;
 // 64 at most, one bit each.
@@ -85,8 +127,12 @@ func (d *dictionary) bit(v string, add bool) (uint64, bool) {
 }
 
 type tableRow struct {
-	docID       string // the index's document id, the sorts' tie-break
-	countries   []string
+	docID      string // the index's document id, the sorts' tie-break
+	countries  []string
+	countryIDs []uint16 // countries by their numbers in the table
+	// words are its terms by term id, on their way to the words' arena;
+	// nil once set there.
+	words       []termWeight
 	publishedAt string
 	titleSort   string
 	card        models.PublicProject
@@ -126,44 +172,94 @@ func (t *table) set(id string, r *tableRow) {
 		t.at = map[string]int{}
 	}
 	i, ok := t.at[id]
+	if ok {
+		t.words.remove(uint32(i), t.words.of(&t.hot[i]))
+	}
 	if r == nil {
 		if !ok {
 			return
 		}
-		last := len(t.rows) - 1
-		t.masks[i], t.rows[i] = t.masks[last], t.rows[last]
-		t.at[t.rows[i].card.ID] = i
-		t.masks, t.rows = t.masks[:last], t.rows[:last]
+		t.hot[i], t.rows[i] = rowHot{}, nil
+		t.free = append(t.free, i)
+		t.live--
 		delete(t.at, id)
 		return
 	}
-	var m rowMask
+	h := rowHot{idKey: idKey(r.docID)}
 	for f := range facetCount {
 		for _, v := range r.values[f] {
 			b, fits := t.dicts[f].bit(v, true)
 			if !fits {
 				t.broken = true
 			}
-			m[f] |= b
+			h.mask[f] |= b
 		}
 	}
-	if ok {
-		t.masks[i], t.rows[i] = m, r
-		return
+	r.countryIDs = make([]uint16, len(r.countries))
+	for k, c := range r.countries {
+		r.countryIDs[k] = t.country(c, true)
 	}
-	t.at[id] = len(t.rows)
-	t.masks, t.rows = append(t.masks, m), append(t.rows, r)
+	h.ncountries = uint16(len(r.countryIDs))
+	copy(h.countries[:], r.countryIDs)
+	if !ok {
+		// While the table loads, places are not reused, so that the load
+		// tells the places it read from newer ones (loadWords).
+		if n := len(t.free); n > 0 && t.ready {
+			i = t.free[n-1]
+			t.free = t.free[:n-1]
+		} else {
+			i = len(t.rows)
+			t.hot, t.rows = append(t.hot, rowHot{}), append(t.rows, nil)
+		}
+		t.at[id] = i
+		t.live++
+	}
+	h.wordsAt, h.nwords = t.words.store(r.words)
+	t.words.add(uint32(i), r.words)
+	r.words = nil
+	t.hot[i], t.rows[i] = h, r
+	t.words.compact(t.hot, t.rows)
+}
+
+// rowCountries are the country numbers of the row at place i.
+func (t *table) rowCountries(h *rowHot, i int) []uint16 {
+	if h.ncountries <= hotCountries {
+		return h.countries[:h.ncountries]
+	}
+	return t.rows[i].countryIDs
+}
+
+// country numbers a country code, 0 when it is new and add is not set
+// (numbers start at 1).
+func (t *table) country(code string, add bool) uint16 {
+	if n, ok := t.countries[code]; ok || !add {
+		return n
+	}
+	if t.countries == nil {
+		t.countries = map[string]uint16{}
+		t.countryOf = []string{""}
+	}
+	n := uint16(len(t.countryOf))
+	t.countries[code] = n
+	t.countryOf = append(t.countryOf, code)
+	return n
 }
 
 // put records a project as the index now holds it: its published version,
 // or nothing when it is deleted or unpublished.
 func (t *table) put(p models.Project, deleted bool) {
 	var r *tableRow
+	var weights map[string]float32
 	if !deleted && p.Published != nil {
-		r = newRow(p.Public())
+		pub := p.Public()
+		r = newRow(pub)
+		weights = t.words.analyze(pub)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if r != nil {
+		r.words = t.words.list(weights)
+	}
 	if !t.ready {
 		if t.touched == nil {
 			t.touched = map[string]bool{}
@@ -210,6 +306,9 @@ func (t *table) load(ctx context.Context, idx bleve.Index) error {
 		}
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
+	if err := t.loadWords(ctx, idx); err != nil {
+		return err
+	}
 	t.mu.Lock()
 	t.ready, t.touched = true, nil
 	t.mu.Unlock()
@@ -217,16 +316,52 @@ func (t *table) load(ctx context.Context, idx bleve.Index) error {
 }
 
 // catalogue answers q from the table, and false when the table cannot: a
-// text query, a sort it does not keep, or a table still loading.
+// sort it does not keep, or a table still loading.
 func (t *table) catalogue(q CatalogueQuery) (CatalogueResult, bool) {
-	if strings.TrimSpace(q.Text) != "" || !tableSorts[q.Sort] {
+	text := strings.TrimSpace(q.Text)
+	if !tableSorts[q.Sort] && !(q.Sort == "relevance" && text != "") {
 		return CatalogueResult{}, false
+	}
+	key := tableSortKey(q.Sort)
+	var after *sortPoint
+	if len(q.After) == 2 {
+		after = &sortPoint{value: q.After[0], docID: q.After[1], idKey: idKey(q.After[1])}
+		if key.byScore {
+			score, err := strconv.ParseFloat(q.After[0], 64)
+			if err != nil {
+				return CatalogueResult{}, false
+			}
+			after.score = score
+		}
+	}
+	var ws [][]string
+	if text != "" {
+		ws = queryWords(t.words.analyzer, text)
 	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if !t.ready || t.broken {
+	if !t.ready || t.broken || (text != "" && t.words.analyzer == nil) {
 		return CatalogueResult{}, false
 	}
+	if text == "" {
+		return t.pass(q, key, after, nil), true
+	}
+	// Every word is required, so a word found in almost every entry narrows
+	// the result instead of widening it; only when no entry has them all do
+	// entries with any of them answer.
+	m := t.words.match(ws, false, t.live)
+	out := t.pass(q, key, after, &m)
+	if out.Total == 0 && len(ws) > 1 {
+		m = t.words.match(ws, true, t.live)
+		out = t.pass(q, key, after, &m)
+	}
+	return out, true
+}
+
+// pass counts, sorts and pages the rows that match q's filters: every row,
+// or with text only the rows text matches, each scored. The caller holds
+// mu for reading.
+func (t *table) pass(q CatalogueQuery, key sortSpec, after *sortPoint, text *textMatch) CatalogueResult {
 	// A filter is a mask per facet: a row matches when it has a bit of
 	// each; a value the table never saw has no bit and matches nothing.
 	var want rowMask
@@ -241,56 +376,74 @@ func (t *table) catalogue(q CatalogueQuery) (CatalogueResult, bool) {
 		}
 		active = append(active, f)
 	}
+	var wantCountries []uint16
+	for _, c := range q.Countries {
+		if n := t.country(c, false); n != 0 {
+			wantCountries = append(wantCountries, n)
+		}
+	}
 	var counts [facetCount][64]int
-	// Countries are too many for a mask: they are counted by name.
-	var countries map[string]int
-	if q.Facets {
-		countries = map[string]int{}
-	}
-	key := tableSortKey(q.Sort)
-	var after *sortPoint
-	if len(q.After) == 2 {
-		after = &sortPoint{value: q.After[0], docID: q.After[1]}
-	}
-	top := make([]*tableRow, 0, q.Limit+1)
+	countries := make([]int, len(t.countryOf))
+	top := make([]candidate, 0, q.Limit+1)
 	out := CatalogueResult{Items: []models.PublicProject{}}
-rows:
-	for i := range t.masks {
-		m := &t.masks[i]
+	visit := func(i int) {
+		r := t.rows[i]
+		if r == nil {
+			return
+		}
+		h := &t.hot[i]
 		for _, f := range active {
-			if m[f]&want[f] == 0 {
-				continue rows
+			if h.mask[f]&want[f] == 0 {
+				return
 			}
 		}
-		r := t.rows[i]
-		if len(q.Countries) > 0 && !anyIn(r.countries, q.Countries) {
-			continue
+		if len(q.Countries) > 0 && !anyIn(t.rowCountries(h, i), wantCountries) {
+			return
 		}
 		out.Total++
 		if q.Facets {
 			for f := range facetCount {
-				for b := m[f]; b != 0; b &= b - 1 {
+				for b := h.mask[f]; b != 0; b &= b - 1 {
 					counts[f][bits.TrailingZeros64(b)]++
 				}
 			}
-			for _, c := range r.countries {
+			for _, c := range t.rowCountries(h, i) {
 				countries[c]++
 			}
 		}
-		if after != nil && key.compare(sortPoint{key.value(r), r.docID}, *after) <= 0 {
-			continue
+		c := candidate{row: r, idKey: h.idKey}
+		if key.byScore {
+			c.score = text.score(t.words.of(h))
 		}
-		top = keepTop(top, r, q.Limit+1, key)
+		p := key.point(c)
+		if after != nil && key.compare(p, *after) <= 0 {
+			return
+		}
+		// Most rows come after the page: one comparison tells.
+		if n := len(top); n == q.Limit+1 && key.compare(p, key.point(top[n-1])) >= 0 {
+			return
+		}
+		top = keepTop(top, c, q.Limit+1, key)
+	}
+	if text == nil {
+		for i := range t.hot {
+			visit(i)
+		}
+	} else {
+		it := text.hits.Iterator()
+		for it.HasNext() {
+			visit(int(it.Next()))
+		}
 	}
 	if len(top) > q.Limit {
 		top = top[:q.Limit]
 		if q.Limit > 0 {
 			last := top[len(top)-1]
-			out.Next = []string{key.value(last), last.docID}
+			out.Next = key.cursor(last)
 		}
 	}
-	for _, r := range top {
-		out.Items = append(out.Items, r.card)
+	for _, c := range top {
+		out.Items = append(out.Items, c.row.card)
 	}
 	if q.Facets {
 		out.Facets = map[string]map[string]int{}
@@ -303,17 +456,46 @@ rows:
 			}
 			out.Facets[facetNames[f]] = m
 		}
-		out.Facets["country"] = countries
+		byName := map[string]int{}
+		for n, count := range countries {
+			if count > 0 {
+				byName[t.countryOf[n]] = count
+			}
+		}
+		out.Facets["country"] = byName
 	}
-	return out, true
+	return out
 }
 
-// sortPoint is a place in a sort: the field's value and the document id.
-type sortPoint struct{ value, docID string }
+// candidate is a row on its way to a page, with its relevance when the
+// page is sorted by it.
+type candidate struct {
+	row   *tableRow
+	score float64
+	idKey uint64
+}
+
+// sortPoint is a place in a sort: the field's value or the relevance, and
+// the document id (with its idKey).
+type sortPoint struct {
+	value string
+	score float64
+	idKey uint64
+	docID string
+	row   *tableRow // the id is its docID, read only on a tie
+}
+
+func (p sortPoint) id() string {
+	if p.row != nil {
+		return p.row.docID
+	}
+	return p.docID
+}
 
 type sortSpec struct {
-	value func(*tableRow) string
-	desc  bool
+	value   func(*tableRow) string
+	desc    bool
+	byScore bool
 }
 
 func tableSortKey(sort string) sortSpec {
@@ -322,37 +504,66 @@ func tableSortKey(sort string) sortSpec {
 		return sortSpec{value: func(r *tableRow) string { return r.publishedAt }, desc: true}
 	case "oldest":
 		return sortSpec{value: func(r *tableRow) string { return r.publishedAt }}
+	case "relevance":
+		return sortSpec{byScore: true}
 	default: // title
 		return sortSpec{value: func(r *tableRow) string { return r.titleSort }}
 	}
 }
 
-// compare orders two places as the index's sort does: the field (reversed
-// when descending), then the document id ascending.
-func (s sortSpec) compare(a, b sortPoint) int {
-	c := strings.Compare(a.value, b.value)
-	if s.desc {
-		c = -c
+func (s sortSpec) point(c candidate) sortPoint {
+	if s.byScore {
+		return sortPoint{score: c.score, idKey: c.idKey, row: c.row}
 	}
-	return cmp.Or(c, strings.Compare(a.docID, b.docID))
+	return sortPoint{value: s.value(c.row), idKey: c.idKey, row: c.row}
 }
 
-// keepTop inserts r into top, kept sorted and at most n long.
-func keepTop(top []*tableRow, r *tableRow, n int, s sortSpec) []*tableRow {
-	p := sortPoint{s.value(r), r.docID}
-	i, _ := slices.BinarySearchFunc(top, p, func(e *tableRow, p sortPoint) int { return s.compare(sortPoint{s.value(e), e.docID}, p) })
+// cursor is the search-after key of c, as the index writes it.
+func (s sortSpec) cursor(c candidate) []string {
+	if s.byScore {
+		return []string{strconv.FormatFloat(c.score, 'g', -1, 64), c.row.docID}
+	}
+	return []string{s.value(c.row), c.row.docID}
+}
+
+// compare orders two places as the index's sort does: the field (reversed
+// when descending) or the relevance, highest first, then the document id
+// ascending.
+func (s sortSpec) compare(a, b sortPoint) int {
+	var c int
+	switch {
+	case s.byScore:
+		c = cmp.Compare(b.score, a.score)
+	case s.desc:
+		c = -strings.Compare(a.value, b.value)
+	default:
+		c = strings.Compare(a.value, b.value)
+	}
+	if c != 0 {
+		return c
+	}
+	if a.idKey != b.idKey {
+		return cmp.Compare(a.idKey, b.idKey)
+	}
+	return strings.Compare(a.id(), b.id())
+}
+
+// keepTop inserts c into top, kept sorted and at most n long.
+func keepTop(top []candidate, c candidate, n int, s sortSpec) []candidate {
+	p := s.point(c)
+	i, _ := slices.BinarySearchFunc(top, p, func(e candidate, p sortPoint) int { return s.compare(s.point(e), p) })
 	if i >= n {
 		return top
 	}
 	if len(top) < n {
-		top = append(top, nil)
+		top = append(top, candidate{})
 	}
 	copy(top[i+1:], top[i:len(top)-1])
-	top[i] = r
+	top[i] = c
 	return top
 }
 
-func anyIn(have, want []string) bool {
+func anyIn[T comparable](have, want []T) bool {
 	for _, h := range have {
 		if slices.Contains(want, h) {
 			return true

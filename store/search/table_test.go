@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,4 +114,165 @@ func TestCatalogueTable_AnswersAsTheIndexDoes(t *testing.T) {
 		t.Fatalf("after reopening: %+v, %v", res, err)
 	}
 	compare(again, 60)
+}
+
+// allPages walks every page of q and returns the ids in order, failing on
+// an id met twice or a walk that does not add up to the total.
+func allPages(t *testing.T, find func(search.CatalogueQuery) (search.CatalogueResult, error), q search.CatalogueQuery) ([]string, search.CatalogueResult) {
+	t.Helper()
+	var got []string
+	seen := map[string]bool{}
+	var first search.CatalogueResult
+	for page := 0; ; page++ {
+		res, err := find(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page == 0 {
+			first = res
+		}
+		for _, id := range ids(res.Items) {
+			if seen[id] {
+				t.Fatalf("%+v: %s on two pages", q, id)
+			}
+			seen[id] = true
+			got = append(got, id)
+		}
+		if res.Next == nil {
+			break
+		}
+		q.After = res.Next
+	}
+	if uint64(len(got)) != first.Total {
+		t.Fatalf("%+v: pages hold %d entries, total says %d", q, len(got), first.Total)
+	}
+	return got, first
+}
+
+// The table's text search finds exactly the entries the index finds —
+// every word required, any word when no entry has them all, words like
+// "the" left out — with the same totals and facet counts, pages that add
+// up, relevance that puts a word in the title before the same word in the
+// description, and the same answers after reopening, when its words come
+// from the index's postings instead of from the changes it heard.
+func TestCatalogueTable_SearchesFindWhatTheIndexFinds(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	x, err := search.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 9))
+	now := time.Now().UTC()
+	ps := make([]models.Project, 300)
+	for i := range ps {
+		ps[i] = seed.Project(rng, "owner", now)
+		ps[i].ID, ps[i].Seq = fmt.Sprintf("p%04d", i), int64(i+1)
+	}
+	// Two entries with a rare word: one in its title, one deep in its
+	// description.
+	ps[10].Published.Title = "Zebrafish telemetry for rivers"
+	ps[11].Published.Description += " It also keeps a zebrafish registry."
+	if _, err := x.CatchUp(context.Background(), sliceSource(ps)); err != nil {
+		t.Fatal(err)
+	}
+	x.WaitTable()
+	ctx := context.Background()
+	vocabulary := []string{"digital", "health", "rural", "schools", "community", "data", "the", "e-health",
+		"zebrafish", "nothingmatchesthis", "Mobile", "LEARNING", "climate", "women"}
+	queries := make([]search.CatalogueQuery, 120)
+	for i := range queries {
+		n := 1 + rng.IntN(3)
+		var words []string
+		for range n {
+			words = append(words, vocabulary[rng.IntN(len(vocabulary))])
+		}
+		q := search.CatalogueQuery{Text: strings.Join(words, " "), Limit: 1 + rng.IntN(25), Facets: true,
+			Sort: []string{"relevance", "relevance", "newest", "title"}[rng.IntN(4)]}
+		if rng.IntN(3) == 0 {
+			q.Regions = []string{string(models.Regions[rng.IntN(len(models.Regions))])}
+		}
+		if rng.IntN(4) == 0 {
+			q.SDGs = []string{fmt.Sprint(1 + rng.IntN(17))}
+		}
+		queries[i] = q
+	}
+	compare := func(x *search.Index) {
+		t.Helper()
+		for _, q := range queries {
+			fromTable, tableFirst := allPages(t, func(q search.CatalogueQuery) (search.CatalogueResult, error) { return x.Catalogue(ctx, q) }, q)
+			fromIndex, indexFirst := allPages(t, func(q search.CatalogueQuery) (search.CatalogueResult, error) { return x.CatalogueFromIndex(ctx, q) }, q)
+			if q.Sort != "relevance" {
+				if !reflect.DeepEqual(fromTable, fromIndex) {
+					t.Fatalf("%+v: table %v, index %v", q, fromTable, fromIndex)
+				}
+			} else {
+				slices.Sort(fromTable)
+				slices.Sort(fromIndex)
+				if !reflect.DeepEqual(fromTable, fromIndex) {
+					t.Fatalf("%+v: table finds %v, index %v", q, fromTable, fromIndex)
+				}
+			}
+			if !reflect.DeepEqual(tableFirst.Facets, indexFirst.Facets) {
+				t.Fatalf("%+v: facets\ntable %v\nindex %v", q, tableFirst.Facets, indexFirst.Facets)
+			}
+		}
+	}
+	compare(x)
+	rare, err := x.Catalogue(ctx, search.CatalogueQuery{Text: "zebrafish", Sort: "relevance", Limit: 10})
+	if err != nil || !reflect.DeepEqual(ids(rare.Items), []string{"p0010", "p0011"}) {
+		t.Fatalf("zebrafish: %v, %v; want the title's entry first", ids(rare.Items), err)
+	}
+	if res, _ := x.Catalogue(ctx, search.CatalogueQuery{Text: "the", Sort: "relevance", Limit: 10, Facets: true}); res.Total != 0 {
+		t.Fatalf("a search for only %q finds %d entries", "the", res.Total)
+	}
+	if res, _ := x.Catalogue(ctx, search.CatalogueQuery{Text: "the zebrafish", Sort: "relevance", Limit: 10}); res.Total != 2 {
+		t.Fatalf("%q finds %d entries, want the 2 with zebrafish", "the zebrafish", res.Total)
+	}
+	// Changes heard: the rare word leaves one entry and comes to another.
+	moved := ps[10]
+	moved.Seq = 1001
+	pub := *moved.Published
+	pub.Title = "River telemetry"
+	moved.Published = &pub
+	x.ProjectChanged(moved)
+	gained := ps[20]
+	gained.Seq = 1002
+	pub = *gained.Published
+	pub.Summary = "Zebrafish monitoring by schools. " + pub.Summary
+	gained.Published = &pub
+	x.ProjectChanged(gained)
+	gone := ps[11]
+	gone.Seq, gone.Deleted = 1003, true
+	x.ProjectChanged(gone)
+	rare, _ = x.Catalogue(ctx, search.CatalogueQuery{Text: "zebrafish", Sort: "relevance", Limit: 10})
+	if !reflect.DeepEqual(ids(rare.Items), []string{"p0020"}) {
+		t.Fatalf("zebrafish after the changes: %v, want [p0020]", ids(rare.Items))
+	}
+	compare(x)
+	before := make([]search.CatalogueResult, len(queries))
+	for i, q := range queries {
+		if before[i], err = x.Catalogue(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := search.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	again.WaitTable()
+	for i, q := range queries {
+		res, err := again.Catalogue(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != before[i].Total || !reflect.DeepEqual(ids(res.Items), ids(before[i].Items)) || !reflect.DeepEqual(res.Next, before[i].Next) {
+			t.Fatalf("%+v after reopening: %d %v next %v; before: %d %v next %v", q, res.Total, ids(res.Items), res.Next,
+				before[i].Total, ids(before[i].Items), before[i].Next)
+		}
+	}
+	compare(again)
 }

@@ -1,0 +1,429 @@
+package search
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/wsis-platform/wsis/models"
+)
+
+// The catalogue table's words: an inverted index in memory of the text the
+// catalogue searches, so that a text search costs in proportion to the
+// entries it finds, not to the postings of its words. Bleve answers a
+// two-word search by walking both words' postings in all four fields and
+// scoring every match, then reads every hit's facet doc values; at 100,000
+// entries, words found in a quarter of them, that is some 50 ms a query.
+// Here each term has a compressed bitmap of the rows that have it, so the
+// entries having every word are one intersection, and each hit is scored
+// from its row's own short list of terms with their weights. The terms are
+// the index's own (its "en" analyzer's), and the weights follow its
+// tf-idf: the square root of a term's frequency times the field's length
+// norm, times the field's boost.
+
+// textFields are the fields a text search looks in, with their weights
+// (the title most).
+var textFields = []struct {
+	name  string
+	boost float64
+}{{"title", 3}, {"summary", 2}, {"organization", 1.5}, {"description", 1}}
+
+// termWeight is a term of a row and its weight there, summed over the
+// fields that have it.
+type termWeight struct {
+	term   uint32
+	weight float32
+}
+
+// words is the table's inverted index; it names rows by their places.
+// The rows' own term lists lie end to end in one arena, in the order of
+// their places after a load or a compaction, so that a pass reads them
+// nearly in order.
+type words struct {
+	analyzer analysis.Analyzer
+	termID   map[string]uint32
+	postings []*roaring.Bitmap // by term id: the places of the rows having it
+	arena    []termWeight
+	garbage  int // entries of the arena no row uses
+}
+
+// of is a row's term list.
+func (w *words) of(h *rowHot) []termWeight {
+	return w.arena[h.wordsAt : h.wordsAt+h.nwords : h.wordsAt+h.nwords]
+}
+
+// store puts a row's list in the arena.
+func (w *words) store(list []termWeight) (at, n uint32) {
+	at = uint32(len(w.arena))
+	w.arena = append(w.arena, list...)
+	return at, uint32(len(list))
+}
+
+// compact rewrites the arena in place order once most of it is garbage.
+func (w *words) compact(hot []rowHot, rows []*tableRow) {
+	if w.garbage < 1<<16 || w.garbage < len(w.arena)/2 {
+		return
+	}
+	arena := make([]termWeight, 0, len(w.arena)-w.garbage)
+	for i := range hot {
+		if rows[i] == nil {
+			continue
+		}
+		list := w.of(&hot[i])
+		hot[i].wordsAt = uint32(len(arena))
+		arena = append(arena, list...)
+	}
+	w.arena, w.garbage = arena, 0
+}
+
+// fieldWeight is what one field adds to a term's weight: its boost times
+// the square root of the term's frequency times the field's length norm,
+// the norm rounded as the index stores it.
+func fieldWeight(boost float64, freq uint64, norm float32) float32 {
+	return float32(boost * math.Sqrt(float64(freq)) * float64(norm))
+}
+
+// analyze returns the weights of the terms of a published entry's text,
+// by term, as the index's analyzer finds them.
+func (w *words) analyze(pub models.PublicProject) map[string]float32 {
+	out := map[string]float32{}
+	if w.analyzer == nil {
+		return out
+	}
+	for _, f := range textFields {
+		var text string
+		switch f.name {
+		case "title":
+			text = pub.Title
+		case "summary":
+			text = pub.Summary
+		case "organization":
+			text = pub.Organization
+		default:
+			text = pub.Description
+		}
+		tokens := w.analyzer.Analyze([]byte(text))
+		if len(tokens) == 0 {
+			continue
+		}
+		norm := float32(1 / math.Sqrt(float64(len(tokens))))
+		freq := map[string]uint64{}
+		for _, tok := range tokens {
+			freq[string(tok.Term)]++
+		}
+		for term, n := range freq {
+			out[term] += fieldWeight(f.boost, n, norm)
+		}
+	}
+	return out
+}
+
+// id returns a term's id, adding the term when add is set.
+func (w *words) id(term string, add bool) (uint32, bool) {
+	if id, ok := w.termID[term]; ok {
+		return id, true
+	}
+	if !add {
+		return 0, false
+	}
+	if w.termID == nil {
+		w.termID = map[string]uint32{}
+	}
+	id := uint32(len(w.postings))
+	w.termID[term] = id
+	w.postings = append(w.postings, roaring.New())
+	return id, true
+}
+
+// list turns analysed weights into a row's term list, sorted by term id.
+func (w *words) list(weights map[string]float32) []termWeight {
+	out := make([]termWeight, 0, len(weights))
+	for term, weight := range weights {
+		id, _ := w.id(term, true)
+		out = append(out, termWeight{id, weight})
+	}
+	slices.SortFunc(out, func(a, b termWeight) int { return int(a.term) - int(b.term) })
+	return out
+}
+
+func (w *words) add(slot uint32, list []termWeight) {
+	for _, tw := range list {
+		w.postings[tw.term].Add(slot)
+	}
+}
+
+func (w *words) remove(slot uint32, list []termWeight) {
+	for _, tw := range list {
+		w.postings[tw.term].Remove(slot)
+	}
+	w.garbage += len(list)
+}
+
+// weight is a row's weight of term, 0 when the row lacks it.
+func weightOf(list []termWeight, term uint32) float32 {
+	i, found := slices.BinarySearchFunc(list, term, func(tw termWeight, t uint32) int { return int(tw.term) - int(t) })
+	if !found {
+		return 0
+	}
+	return list[i].weight
+}
+
+// queryWords are the words of a search, each as the terms the analyzer
+// makes of it (a word may make several, like "e-health"); words it makes
+// nothing of, like "the", are left out.
+func queryWords(a analysis.Analyzer, text string) [][]string {
+	var out [][]string
+	for _, word := range strings.Fields(text) {
+		var terms []string
+		for _, tok := range a.Analyze([]byte(word)) {
+			if t := string(tok.Term); !slices.Contains(terms, t) {
+				terms = append(terms, t)
+			}
+		}
+		if len(terms) > 0 {
+			out = append(out, terms)
+		}
+	}
+	return out
+}
+
+// textMatch is a search's terms in the table: which rows match, and how
+// to score one.
+type textMatch struct {
+	hits  *roaring.Bitmap
+	terms []uint32
+	idf   []float64
+}
+
+// match finds the rows having every word of ws or, with any, at least one.
+// The caller holds the table's lock.
+func (w *words) match(ws [][]string, any bool, rows int) textMatch {
+	var m textMatch
+	perWord := make([]*roaring.Bitmap, 0, len(ws))
+	for _, terms := range ws {
+		var of []*roaring.Bitmap
+		for _, term := range terms {
+			id, ok := w.id(term, false)
+			if !ok || slices.Contains(m.terms, id) {
+				if ok {
+					of = append(of, w.postings[id])
+				}
+				continue
+			}
+			p := w.postings[id]
+			of = append(of, p)
+			m.terms = append(m.terms, id)
+			// The index's idf: 1 + ln(entries / (1 + entries with the term)).
+			m.idf = append(m.idf, 1+math.Log(float64(rows)/float64(1+p.GetCardinality())))
+		}
+		switch len(of) {
+		case 0:
+			perWord = append(perWord, roaring.New())
+		case 1:
+			perWord = append(perWord, of[0])
+		default:
+			perWord = append(perWord, roaring.FastOr(of...))
+		}
+	}
+	switch {
+	case len(perWord) == 0:
+		m.hits = roaring.New()
+	case len(perWord) == 1:
+		m.hits = perWord[0]
+	case any:
+		m.hits = roaring.FastOr(perWord...)
+	default:
+		m.hits = roaring.FastAnd(perWord...)
+	}
+	return m
+}
+
+// score is a row's relevance: each term's weight in the row times its idf.
+func (m textMatch) score(list []termWeight) float64 {
+	s := 0.0
+	for i, term := range m.terms {
+		if wt := weightOf(list, term); wt != 0 {
+			s += float64(wt) * m.idf[i]
+		}
+	}
+	return s
+}
+
+// loadWords fills the words of the rows loaded from the index's cards,
+// from the index's own postings: each term of each searched field with
+// its frequency and norm per entry. It reads without the table's lock and
+// takes it once, at the end, to merge; rows that changed meanwhile have
+// their words from the change and are left alone.
+func (t *table) loadWords(ctx context.Context, idx bleve.Index) error {
+	t.mu.RLock()
+	slotOf := make(map[string]uint32, len(t.rows))
+	for i, r := range t.rows {
+		if r != nil && !t.touched[r.card.ID] {
+			slotOf[r.docID] = uint32(i)
+		}
+	}
+	slots := len(t.rows)
+	t.mu.RUnlock()
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	// The index's internal ids of the rows, read once.
+	slotOfInternal := make(map[internalKey]uint32, len(slotOf))
+	kinds, err := reader.TermFieldReader(ctx, []byte("pub"), "kind", false, false, false)
+	if err != nil {
+		return err
+	}
+	for {
+		d, err := kinds.Next(nil)
+		if err != nil {
+			_ = kinds.Close()
+			return err
+		}
+		if d == nil {
+			break
+		}
+		ext, err := reader.ExternalID(d.ID)
+		if err != nil {
+			_ = kinds.Close()
+			return err
+		}
+		if s, ok := slotOf[ext]; ok {
+			slotOfInternal[keyOf(d.ID)] = s
+		}
+	}
+	_ = kinds.Close()
+	// The terms of the four fields, each in order.
+	var terms []string
+	inField := map[string][]bool{}
+	for fi, f := range textFields {
+		dict, err := reader.FieldDict(f.name)
+		if err != nil {
+			return err
+		}
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				_ = dict.Close()
+				return err
+			}
+			if e == nil {
+				break
+			}
+			has, seen := inField[e.Term]
+			if !seen {
+				has = make([]bool, len(textFields))
+				inField[e.Term] = has
+				terms = append(terms, e.Term)
+			}
+			has[fi] = true
+		}
+		_ = dict.Close()
+	}
+	// Each term's postings, field by field in textFields' order, so that a
+	// row's weight sums its fields as analyze does.
+	local := make([]*roaring.Bitmap, len(terms))
+	perSlot := make([][]termWeight, slots)
+	var doc index.TermFieldDoc
+	for ti, term := range terms {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		local[ti] = roaring.New()
+		for fi, f := range textFields {
+			if !inField[term][fi] {
+				continue
+			}
+			tfr, err := reader.TermFieldReader(ctx, []byte(term), f.name, true, true, false)
+			if err != nil {
+				return err
+			}
+			for {
+				d, err := tfr.Next(&doc)
+				if err != nil {
+					_ = tfr.Close()
+					return err
+				}
+				if d == nil {
+					break
+				}
+				s, ok := slotOfInternal[keyOf(d.ID)]
+				if !ok {
+					continue // a working copy, or a row changed meanwhile
+				}
+				add := fieldWeight(f.boost, d.Freq, float32(d.Norm))
+				list := perSlot[s]
+				if n := len(list); n > 0 && list[n-1].term == uint32(ti) {
+					list[n-1].weight += add
+				} else {
+					perSlot[s] = append(list, termWeight{uint32(ti), add})
+					local[ti].Add(s)
+				}
+			}
+			_ = tfr.Close()
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	// Rows changed since the start of this load keep the words of their
+	// change; their old slots are dropped from what was read.
+	var changed []uint32
+	for id := range t.touched {
+		if s, ok := slotOf[publicID(id)]; ok {
+			changed = append(changed, s)
+		}
+	}
+	skip := roaring.BitmapOf(changed...)
+	global := make([]uint32, len(terms))
+	for ti, term := range terms {
+		global[ti], _ = t.words.id(term, true)
+		local[ti].AndNot(skip)
+		t.words.postings[global[ti]].Or(local[ti])
+	}
+	for s, list := range perSlot {
+		if list == nil || skip.Contains(uint32(s)) {
+			continue
+		}
+		for i := range list {
+			list[i].term = global[list[i].term]
+		}
+		slices.SortFunc(list, func(a, b termWeight) int { return int(a.term) - int(b.term) })
+		h := &t.hot[s]
+		t.words.garbage += int(h.nwords)
+		h.wordsAt, h.nwords = t.words.store(list)
+		perSlot[s] = nil
+	}
+	t.words.compact(t.hot, t.rows)
+	return nil
+}
+
+// internalKey is an index's internal document id as a map key: its bytes
+// as a number and a length when they are 8 or fewer (scorch's are 8), else
+// as text.
+type internalKey struct {
+	n    uint64
+	size int
+	text string
+}
+
+func keyOf(id index.IndexInternalID) internalKey {
+	if len(id) > 8 {
+		return internalKey{size: len(id), text: string(id)}
+	}
+	var n uint64
+	for _, b := range id {
+		n = n<<8 | uint64(b)
+	}
+	return internalKey{n: n, size: len(id)}
+}
