@@ -5,18 +5,26 @@
 // message is lost when the SMTP server is down or the process stops: a new
 // worker delivers what the outbox holds without a sent record.
 //
-// Delivery is at least once. A stop between the server's acceptance and the
-// sent record, or two replicas recovering the same outbox at start, can
-// deliver a message twice; both copies carry the same Message-ID.
+// Several replicas of the app may run workers on one shared database: before
+// each attempt a worker claims the mail by inserting a claim keyed by the
+// mail's id (store.ClaimMail), so that of the workers that find a mail
+// unsent exactly one delivers it, and a mail whose claimant stopped is taken
+// over once its claim's lease has run out. Delivery is otherwise at least
+// once: a stop between the server's acceptance and the sent record delivers
+// the message again after the lease; both copies carry the same Message-ID.
 package mail
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
+	mathrand "math/rand/v2"
 	netmail "net/mail"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,6 +48,9 @@ type Store interface {
 	MarkMailSent(ctx context.Context, id string, at time.Time) error
 	// UnsentMails returns the mails without a sent record, oldest first.
 	UnsentMails(ctx context.Context) ([]models.Mail, error)
+	// ClaimMail reports whether owner may deliver mail id now, holding
+	// generation known of its claim already, and records its claim.
+	ClaimMail(ctx context.Context, id, owner string, known int, now time.Time, lease time.Duration) (int, bool, error)
 }
 
 // Options tunes an Outbox. Zero fields take the defaults.
@@ -58,8 +69,21 @@ type Options struct {
 	// picked up by a read of the outbox once the queue has room.
 	MaxQueued int
 	// Clock stamps created_at and sent_at (default models.SystemClock).
-	// Backoff waits run on the real time.
+	// Backoff waits and claim leases run on the real time.
 	Clock models.Clock
+	// Owner names this worker in its claims on mails; it must differ between
+	// the processes that share a database (default: host name, process id
+	// and a random suffix).
+	Owner string
+	// ClaimLease is how long a claim on a mail keeps other workers from
+	// delivering it (default 5min). It must well exceed twice the time a
+	// delivery and its sent record take.
+	ClaimLease time.Duration
+	// Rescan, when positive, is how often the worker reads the outbox again
+	// for mails without a sent record: those other replicas wrote, or
+	// claimed and then stopped. Zero reads it only at start and after a full
+	// queue, which is enough for a database no other process writes.
+	Rescan time.Duration
 }
 
 // markTimeout bounds the recording of a delivered mail, which goes on when
@@ -102,6 +126,12 @@ func New(store Store, sender Sender, logger *slog.Logger, opts Options) *Outbox 
 	}
 	if opts.Clock == nil {
 		opts.Clock = models.SystemClock{}
+	}
+	if opts.Owner == "" {
+		opts.Owner = defaultOwner()
+	}
+	if opts.ClaimLease <= 0 {
+		opts.ClaimLease = 5 * time.Minute
 	}
 	return &Outbox{
 		store: store, sender: sender, logger: logger, opts: opts,
@@ -205,16 +235,25 @@ func (o *Outbox) Run(ctx context.Context) error {
 	if !o.loadUnsent(ctx) {
 		return nil
 	}
+	loaded := time.Now()
 	for ctx.Err() == nil {
 		o.mu.Lock()
 		d, wait := o.queue.next(time.Now())
 		rescan := d == nil && o.queue.wantsRescan()
 		o.mu.Unlock()
+		if d == nil && o.opts.Rescan > 0 {
+			untilRescan := o.opts.Rescan - time.Since(loaded)
+			rescan = rescan || untilRescan <= 0
+			if wait < 0 || untilRescan < wait {
+				wait = max(untilRescan, 0)
+			}
+		}
 		switch {
 		case d != nil:
 			o.attempt(ctx, d)
 		case rescan:
 			o.loadUnsent(ctx)
+			loaded = time.Now()
 		default:
 			o.sleep(ctx, wait)
 		}
@@ -263,9 +302,28 @@ func (o *Outbox) loadUnsent(ctx context.Context) bool {
 }
 
 // attempt delivers d's mail, unless the server has it already, and records
-// it sent. On failure it puts d back to be retried after a backoff.
+// it sent. It first claims the mail, and leaves it to the worker that holds
+// it, or to nobody when it is sent already. On failure it puts d back to be
+// retried after a backoff.
 func (o *Outbox) attempt(ctx context.Context, d *delivery) {
 	if !d.delivered {
+		gen, ok, err := o.store.ClaimMail(ctx, d.mail.ID, o.opts.Owner, d.claim, time.Now(), o.opts.ClaimLease)
+		if err != nil {
+			if ctx.Err() != nil {
+				o.retryAt(d, time.Now())
+				return
+			}
+			o.fail(d, "mail not claimed for delivery", err)
+			return
+		}
+		if !ok {
+			o.mu.Lock()
+			o.queue.done(d)
+			o.mu.Unlock()
+			o.logger.Debug("mail left to the worker that claimed it or sent already", "id", d.mail.ID, "kind", d.mail.Kind)
+			return
+		}
+		d.claim = gen
 		if err := o.sender.Send(ctx, d.mail); err != nil {
 			if ctx.Err() != nil {
 				// Stopping, which is not the server's fault: no backoff.
@@ -318,7 +376,20 @@ func (o *Outbox) backoff(failures int) time.Duration {
 		d *= 2
 	}
 	d = min(d, o.opts.MaxBackoff)
-	return d - rand.N(d/2+1)
+	return d - mathrand.N(d/2+1)
+}
+
+// defaultOwner names this process among the workers that share a database:
+// its host, its process id and a random suffix, which tells apart two
+// processes that got the same id in two containers of one name.
+func defaultOwner() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown-host"
+	}
+	suffix := make([]byte, 6)
+	_, _ = rand.Read(suffix)
+	return host + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(suffix)
 }
 
 // sleep waits for wait (forever when negative), a newly queued mail, or the

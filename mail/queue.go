@@ -15,6 +15,9 @@ type delivery struct {
 	// delivered is set once the server took the mail; only the sent record
 	// is missing then, and the mail is not sent again.
 	delivered bool
+	// claim is the generation of this worker's claim on the mail, 0 before
+	// the first (store.ClaimMail).
+	claim int
 	// due is when the next attempt may start.
 	due time.Time
 	// seq orders deliveries by arrival.

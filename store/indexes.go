@@ -68,7 +68,7 @@ var indexes = []index{
 // first request (IndexIDLookups). Each contest's vote collections are
 // created with the contest (vote_partitions.go).
 var collections = []string{
-	colAudit, colChanges, colContests, colNominations, colOutbox, colOutboxSent, colProjects, colCounters,
+	colAudit, colChanges, colContests, colNominations, colOutbox, colOutboxSent, colOutboxClaims, colProjects, colCounters,
 	colConflicts, colAssignments, colSigningKeys, colRefreshTokens, colRefreshSpent, colRefreshRevoked,
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,

@@ -68,7 +68,12 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	} else {
 		log.Warn("no WSIS_SMTP_URL: mails stay in the outbox and the log")
 	}
-	outbox := mail.New(st, sender, log, mail.Options{From: cfg.MailFrom, Clock: clock})
+	mailOpts := mail.Options{From: cfg.MailFrom, Clock: clock}
+	if !st.Embedded() {
+		// Other replicas write the outbox too, and one may stop holding a claim.
+		mailOpts.Rescan = 5 * time.Minute
+	}
+	outbox := mail.New(st, sender, log, mailOpts)
 	index, err := openSearch(ctx, cfg, st, log)
 	if err != nil {
 		return err
