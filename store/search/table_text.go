@@ -280,7 +280,7 @@ func (t *table) loadWords(ctx context.Context, idx bleve.Index) error {
 	}
 	defer reader.Close()
 	// The index's internal ids of the rows, read once.
-	slotOfInternal := make(map[internalKey]uint32, len(slotOf))
+	var places internalPlaces
 	kinds, err := reader.TermFieldReader(ctx, []byte("pub"), "kind", false, false, false)
 	if err != nil {
 		return err
@@ -300,7 +300,7 @@ func (t *table) loadWords(ctx context.Context, idx bleve.Index) error {
 			return err
 		}
 		if s, ok := slotOf[ext]; ok {
-			slotOfInternal[keyOf(d.ID)] = s
+			places.add(d.ID, s)
 		}
 	}
 	_ = kinds.Close()
@@ -358,7 +358,7 @@ func (t *table) loadWords(ctx context.Context, idx bleve.Index) error {
 				if d == nil {
 					break
 				}
-				s, ok := slotOfInternal[keyOf(d.ID)]
+				s, ok := places.of(d.ID)
 				if !ok {
 					continue // a working copy, or a row changed meanwhile
 				}
@@ -408,22 +408,49 @@ func (t *table) loadWords(ctx context.Context, idx bleve.Index) error {
 	return nil
 }
 
-// internalKey is an index's internal document id as a map key: its bytes
-// as a number and a length when they are 8 or fewer (scorch's are 8), else
-// as text.
-type internalKey struct {
-	n    uint64
-	size int
-	text string
+// internalPlaces maps the index's internal document ids to the rows'
+// places. Scorch's ids are 8-byte document numbers, dense enough for a
+// slice; other ids go to a map.
+type internalPlaces struct {
+	dense []int32 // by document number: the place, -1 for none
+	other map[string]uint32
 }
 
-func keyOf(id index.IndexInternalID) internalKey {
-	if len(id) > 8 {
-		return internalKey{size: len(id), text: string(id)}
+func internalNumber(id index.IndexInternalID) (uint64, bool) {
+	if len(id) != 8 {
+		return 0, false
 	}
 	var n uint64
 	for _, b := range id {
 		n = n<<8 | uint64(b)
 	}
-	return internalKey{n: n, size: len(id)}
+	return n, true
+}
+
+// denseLimit bounds the slice: document numbers beyond it go to the map.
+const denseLimit = 1 << 24
+
+func (p *internalPlaces) add(id index.IndexInternalID, place uint32) {
+	if n, ok := internalNumber(id); ok && n < denseLimit {
+		for uint64(len(p.dense)) <= n {
+			p.dense = append(p.dense, -1)
+		}
+		p.dense[n] = int32(place)
+		return
+	}
+	if p.other == nil {
+		p.other = map[string]uint32{}
+	}
+	p.other[string(id)] = place
+}
+
+func (p *internalPlaces) of(id index.IndexInternalID) (uint32, bool) {
+	if n, ok := internalNumber(id); ok && n < uint64(len(p.dense)) {
+		if place := p.dense[n]; place >= 0 {
+			return uint32(place), true
+		}
+		return 0, false
+	}
+	place, ok := p.other[string(id)]
+	return place, ok
 }
