@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/wsis-platform/wsis/auth"
@@ -26,7 +27,7 @@ import (
 	"github.com/wsis-platform/wsis/store/seed"
 )
 
-const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R] [--concurrency C --duration D]
+const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R] [--concurrency C --duration D] [--url U]
        wsis bench accounts --users N [--concurrency C] [--duration D]
        wsis bench votes --voters N [--concurrency C] [--url U]
        wsis bench recount --votes N
@@ -38,6 +39,7 @@ catalogue measures over HTTP the latency of a filtered page, a text search, a
 faceted first page and a deep cursor page, then the same queries straight
 against the store; with --concurrency, it then loads the front page, random
 filter combinations and random two-word searches from C clients for D each.
+With --url it measures a running server instead, over HTTP only.
 
 accounts loads GET /me and PATCH /me, as signed-in members, from C concurrent
 clients for D each, and reports requests per second and latency.
@@ -73,8 +75,12 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	direct := fs.Bool("direct", true, "also run the queries straight against the store")
 	concurrency := fs.Int("concurrency", 0, "then load the front page, random filters and random searches from this many clients")
 	duration := fs.Duration("duration", 8*time.Second, "with --concurrency: how long each kind of query is loaded")
+	target := fs.String("url", "", "measure the server running at this address instead of seeding one (HTTP rows and load only)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if *target != "" {
+		return catalogueHTTP(ctx, strings.TrimSuffix(*target, "/")+"/api/v1/projects?", *requests, *concurrency, *duration, stdout, nil)
 	}
 	st, dir, done, err := openBenchStore(ctx)
 	if err != nil {
@@ -108,42 +114,51 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer srv.Close()
-	base := srv.URL + "/api/v1/projects?"
-
 	africa := countriesOf(models.RegionAfrica)
+	var storeRows []benchRow
+	if *direct {
+		storeRows = []benchRow{{"store filtered page (action line + region)", func() error {
+			_, err := st.DirectPage(ctx, store.DirectQuery{ActionLine: "c3", Countries: africa, Limit: 20})
+			return err
+		}},
+			{"store text search (regex)", func() error {
+				_, err := st.DirectPage(ctx, store.DirectQuery{Text: "telemedicine", Limit: 20})
+				return err
+			}},
+			{"store one facet (aggregation)", func() error { _, err := st.DirectActionLineCounts(ctx); return err }},
+			{"store deep page (skip 1000)", func() error {
+				_, err := st.DirectPage(ctx, store.DirectQuery{Skip: 1000, Limit: 20})
+				return err
+			}}}
+	}
+	return catalogueHTTP(ctx, srv.URL+"/api/v1/projects?", *requests, *concurrency, *duration, stdout, storeRows)
+}
+
+// benchRow is one query of the sequential latency table.
+type benchRow struct {
+	name string
+	run  func() error
+}
+
+// catalogueHTTP prints the sequential latency table of the catalogue at
+// base — the HTTP rows, then storeRows with fewer rounds, since the store
+// scans the collection — and with concurrency > 0 loads it.
+func catalogueHTTP(ctx context.Context, base string, requests, concurrency int, duration time.Duration, stdout io.Writer, storeRows []benchRow) error {
 	deep, err := cursorAt(base+"limit=20", 50)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n%d requests each, latency in ms\n%-44s %8s %8s %8s\n", *requests, "query", "p50", "p95", "p99")
-	for _, b := range []struct {
-		name string
-		run  func() error
-	}{
+	fmt.Fprintf(stdout, "\n%d requests each, latency in ms\n%-44s %8s %8s %8s\n", requests, "query", "p50", "p95", "p99")
+	rows := []benchRow{
 		{"HTTP filtered page (action line + region)", httpGet(base + "action_line=c3&region=africa&limit=20")},
 		{"HTTP text search q", httpGet(base + "q=" + url.QueryEscape("telemedicine rural") + "&limit=20")},
 		{"HTTP faceted first page", httpGet(base + "limit=20")},
 		{"HTTP deep cursor page (page 51)", httpGet(base + "limit=20&cursor=" + url.QueryEscape(deep))},
-		{"store filtered page (action line + region)", func() error {
-			_, err := st.DirectPage(ctx, store.DirectQuery{ActionLine: "c3", Countries: africa, Limit: 20})
-			return err
-		}},
-		{"store text search (regex)", func() error {
-			_, err := st.DirectPage(ctx, store.DirectQuery{Text: "telemedicine", Limit: 20})
-			return err
-		}},
-		{"store one facet (aggregation)", func() error { _, err := st.DirectActionLineCounts(ctx); return err }},
-		{"store deep page (skip 1000)", func() error {
-			_, err := st.DirectPage(ctx, store.DirectQuery{Skip: 1000, Limit: 20})
-			return err
-		}},
-	} {
-		n := *requests
-		if len(b.name) > 5 && b.name[:5] == "store" {
-			if !*direct {
-				continue
-			}
-			n = max(5, n/40) // the store scans the collection: fewer rounds
+	}
+	for i, b := range append(rows, storeRows...) {
+		n := requests
+		if i >= len(rows) {
+			n = max(5, n/40)
 		}
 		lat, err := measure(n, b.run)
 		if err != nil {
@@ -151,8 +166,8 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 		}
 		fmt.Fprintf(stdout, "%-44s %8.2f %8.2f %8.2f\n", b.name, pct(lat, 50), pct(lat, 95), pct(lat, 99))
 	}
-	if *concurrency > 0 {
-		catalogueLoad(ctx, base, *concurrency, *duration, stdout)
+	if concurrency > 0 {
+		catalogueLoad(ctx, base, concurrency, duration, stdout)
 	}
 	return nil
 }
