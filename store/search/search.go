@@ -122,9 +122,14 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 	x.tableDone = make(chan struct{})
 	go func() {
 		defer close(x.tableDone)
-		if err := x.tbl.load(context.Background(), idx); err != nil && !errors.Is(err, bleve.ErrorIndexClosed) {
-			log.Warn("search: the catalogue table did not load; the index answers every page", "err", err)
+		start := time.Now()
+		if err := x.tbl.load(context.Background(), idx); err != nil {
+			if !errors.Is(err, bleve.ErrorIndexClosed) {
+				log.Warn("search: the catalogue table did not load; the index answers every page", "err", err)
+			}
+			return
 		}
+		log.Info("search: catalogue table loaded", "entries", x.tbl.size(), "took", time.Since(start).Round(time.Millisecond).String())
 	}()
 	return x, nil
 }

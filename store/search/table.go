@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/wsis-platform/wsis/models"
@@ -42,6 +43,10 @@ type table struct {
 	// are counted by number.
 	countries map[string]uint16
 	countryOf []string
+	// byValue and byCountry are the places of the rows having each value
+	// of each facet (by its bit) and each country (by its number).
+	byValue   [facetCount][64]*roaring.Bitmap
+	byCountry []*roaring.Bitmap
 	ready     bool // loaded from the index at open
 	// touched holds the ids changed while the table was loading, which
 	// the load must not overwrite with the older values it read.
@@ -174,6 +179,7 @@ func (t *table) set(id string, r *tableRow) {
 	i, ok := t.at[id]
 	if ok {
 		t.words.remove(uint32(i), t.words.of(&t.hot[i]))
+		t.index(i, &t.hot[i], t.rowCountries(&t.hot[i], i), true)
 	}
 	if r == nil {
 		if !ok {
@@ -218,7 +224,91 @@ func (t *table) set(id string, r *tableRow) {
 	t.words.add(uint32(i), r.words)
 	r.words = nil
 	t.hot[i], t.rows[i] = h, r
+	t.index(i, &h, r.countryIDs, false)
 	t.words.compact(t.hot, t.rows)
+}
+
+// candidates narrows a pass to the rows that can match: those having a
+// wanted value of each filtered facet, a wanted country and the text's
+// words, as one intersection of the values' bitmaps; nil when nothing
+// narrows it, and every row is visited. The visit still checks each row,
+// so the bitmaps only save the visits of rows that cannot match.
+func (t *table) candidates(want rowMask, active []int, countries []uint16, byCountry bool, text *textMatch) *roaring.Bitmap {
+	var sets []*roaring.Bitmap
+	union := func(of []*roaring.Bitmap) {
+		switch len(of) {
+		case 0:
+			sets = append(sets, roaring.New())
+		case 1:
+			sets = append(sets, of[0])
+		default:
+			sets = append(sets, roaring.FastOr(of...))
+		}
+	}
+	for _, f := range active {
+		var of []*roaring.Bitmap
+		for b := want[f]; b != 0; b &= b - 1 {
+			if bm := t.byValue[f][bits.TrailingZeros64(b)]; bm != nil {
+				of = append(of, bm)
+			}
+		}
+		union(of)
+	}
+	if byCountry {
+		var of []*roaring.Bitmap
+		for _, c := range countries {
+			if int(c) < len(t.byCountry) {
+				of = append(of, t.byCountry[c])
+			}
+		}
+		union(of)
+	}
+	if text != nil {
+		sets = append(sets, text.hits)
+	}
+	switch len(sets) {
+	case 0:
+		return nil
+	case 1:
+		return sets[0]
+	default:
+		return roaring.FastAnd(sets...)
+	}
+}
+
+// index adds (or with remove, takes) the row at place i to the bitmaps of
+// its values and countries.
+func (t *table) index(i int, h *rowHot, countries []uint16, remove bool) {
+	for f := range facetCount {
+		for b := h.mask[f]; b != 0; b &= b - 1 {
+			bm := &t.byValue[f][bits.TrailingZeros64(b)]
+			if *bm == nil {
+				*bm = roaring.New()
+			}
+			if remove {
+				(*bm).Remove(uint32(i))
+			} else {
+				(*bm).Add(uint32(i))
+			}
+		}
+	}
+	for _, c := range countries {
+		for int(c) >= len(t.byCountry) {
+			t.byCountry = append(t.byCountry, roaring.New())
+		}
+		if remove {
+			t.byCountry[c].Remove(uint32(i))
+		} else {
+			t.byCountry[c].Add(uint32(i))
+		}
+	}
+}
+
+// size is the number of entries in the table.
+func (t *table) size() int {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.live
 }
 
 // rowCountries are the country numbers of the row at place i.
@@ -425,12 +515,12 @@ func (t *table) pass(q CatalogueQuery, key sortSpec, after *sortPoint, text *tex
 		}
 		top = keepTop(top, c, q.Limit+1, key)
 	}
-	if text == nil {
+	if cands := t.candidates(want, active, wantCountries, len(q.Countries) > 0, text); cands == nil {
 		for i := range t.hot {
 			visit(i)
 		}
 	} else {
-		it := text.hits.Iterator()
+		it := cands.Iterator()
 		for it.HasNext() {
 			visit(int(it.Next()))
 		}

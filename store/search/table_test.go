@@ -62,6 +62,13 @@ func TestCatalogueTable_AnswersAsTheIndexDoes(t *testing.T) {
 			if rng.IntN(3) == 0 {
 				q.SDGs = []string{fmt.Sprint(1 + rng.IntN(17))}
 			}
+			if rng.IntN(4) == 0 {
+				// A country of some entry, and one of none.
+				q.Countries = []string{ps[rng.IntN(len(ps))].Published.Countries[0], "AQ"}
+			}
+			if rng.IntN(5) == 0 {
+				q.StakeholderTypes = []string{string(models.StakeholderTypes[rng.IntN(len(models.StakeholderTypes))])}
+			}
 			for page := 0; page < 4; page++ {
 				fromTable, err := x.Catalogue(ctx, q)
 				if err != nil {
