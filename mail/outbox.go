@@ -128,7 +128,7 @@ func New(store Store, sender Sender, logger *slog.Logger, opts Options) *Outbox 
 		opts.Clock = models.SystemClock{}
 	}
 	if opts.Owner == "" {
-		opts.Owner = defaultOwner()
+		opts.Owner = DefaultOwner()
 	}
 	if opts.ClaimLease <= 0 {
 		opts.ClaimLease = 5 * time.Minute
@@ -379,10 +379,10 @@ func (o *Outbox) backoff(failures int) time.Duration {
 	return d - mathrand.N(d/2+1)
 }
 
-// defaultOwner names this process among the workers that share a database:
+// DefaultOwner names this process among the workers that share a database:
 // its host, its process id and a random suffix, which tells apart two
 // processes that got the same id in two containers of one name.
-func defaultOwner() string {
+func DefaultOwner() string {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
 		host = "unknown-host"

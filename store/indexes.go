@@ -61,6 +61,7 @@ var indexes = []index{
 	{collection: colActionTokensSpent, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
 	{collection: colBrowserSessions, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
 	{collection: colBrowserSessionsEnded, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
+	{collection: colJobRuns, name: "expires_at", keys: bson.D{{Key: "expires_at", Value: 1}}},
 }
 
 // collections is every collection the store uses. All are created at start,
@@ -73,7 +74,7 @@ var collections = []string{
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,
 	colSelections, colChampionCounts, colResults, colAnomalyReports, colCommitments, colCommitmentLeaves,
-	colBrowserSessions, colBrowserSessionsEnded,
+	colBrowserSessions, colBrowserSessionsEnded, colJobRuns,
 }
 
 // EnsureIndexes creates every collection and every declared index, and on

@@ -198,7 +198,7 @@ func (s *Store) exists(ctx context.Context, collection, id string) (bool, error)
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
 	for _, c := range []string{colRefreshTokens, colRefreshSpent, colRefreshRevoked, colActionTokens, colActionTokensSpent,
-		colBrowserSessions, colBrowserSessionsEnded} {
+		colBrowserSessions, colBrowserSessionsEnded, colJobRuns} {
 		res, err := s.db.Collection(c).DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: now}}}})
 		if err != nil {
 			return total, mapErr("delete expired "+c, err)

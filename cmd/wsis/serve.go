@@ -106,9 +106,12 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 			log.Error("mail worker stopped", "err", err)
 		}
 	})
-	work.Go(func() { cleanExpired(workCtx, st, clock, log) })
+	// The periodic jobs run once per period across replicas: each period
+	// is claimed in the store first (store.ClaimJobRun).
+	owner := mail.DefaultOwner()
+	work.Go(func() { cleanExpired(workCtx, st, clock, owner, log) })
 	work.Go(func() { followStore(workCtx, index, st, log) })
-	work.Go(func() { refreshAnomalies(workCtx, service, log) })
+	work.Go(func() { refreshAnomalies(workCtx, service, st, owner, log) })
 	defer func() {
 		stopWork()
 		work.Wait()
@@ -284,7 +287,7 @@ const anomalyEvery = 10 * time.Minute
 
 // refreshAnomalies keeps the anomaly reports current until ctx ends, so
 // that the admins' page answers at once (app.Service.RefreshAnomalies).
-func refreshAnomalies(ctx context.Context, service *app.Service, log *slog.Logger) {
+func refreshAnomalies(ctx context.Context, service *app.Service, st *store.Store, owner string, log *slog.Logger) {
 	tick := time.NewTicker(anomalyEvery)
 	defer tick.Stop()
 	for {
@@ -292,6 +295,9 @@ func refreshAnomalies(ctx context.Context, service *app.Service, log *slog.Logge
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+		if !claimRun(ctx, st, "anomalies", anomalyEvery, owner, log) {
+			continue
 		}
 		if n, err := service.RefreshAnomalies(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("anomaly reports not refreshed", "err", err)
@@ -306,15 +312,17 @@ func refreshAnomalies(ctx context.Context, service *app.Service, log *slog.Logge
 func hashSlots() int { return max(2, runtime.GOMAXPROCS(0)) }
 
 // cleanExpired deletes expired credentials records every hour until ctx ends.
-func cleanExpired(ctx context.Context, st *store.Store, clock models.Clock, log *slog.Logger) {
+func cleanExpired(ctx context.Context, st *store.Store, clock models.Clock, owner string, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		n, err := st.DeleteExpired(ctx, clock.Now())
-		if err != nil && ctx.Err() == nil {
-			log.Warn("clean-up of expired records failed", "err", err)
-		} else if n > 0 {
-			log.Info("expired records removed", "count", n)
+		if claimRun(ctx, st, "clean-up", time.Hour, owner, log) {
+			n, err := st.DeleteExpired(ctx, clock.Now())
+			if err != nil && ctx.Err() == nil {
+				log.Warn("clean-up of expired records failed", "err", err)
+			} else if n > 0 {
+				log.Info("expired records removed", "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -328,4 +336,15 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// claimRun reports whether this process runs job for the current period
+// (real time: periods are shared between processes); a failed claim is
+// logged and the period skipped, the next one is claimed anew.
+func claimRun(ctx context.Context, st *store.Store, job string, period time.Duration, owner string, log *slog.Logger) bool {
+	won, err := st.ClaimJobRun(ctx, job, period, time.Now(), owner)
+	if err != nil && ctx.Err() == nil {
+		log.Warn("periodic job not claimed", "job", job, "err", err)
+	}
+	return won
 }
