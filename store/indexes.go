@@ -73,7 +73,7 @@ var collections = []string{
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,
 	colSelections, colChampionCounts, colResults, colAnomalyReports, colCommitments, colCommitmentLeaves,
-	colBrowserSessions, colBrowserSessionsEnded,
+	colBrowserSessions, colBrowserSessionsEnded, colAssignmentOpens, colReviewExtensions,
 }
 
 // EnsureIndexes creates every collection and every declared index, and on
