@@ -20,8 +20,8 @@ type Extension struct {
 // GrantExtension lets the reviewer with reviewerID save their reviews of the
 // year's contest until e.ClosesAt, replacing any extension they had; the
 // other reviewers keep the review window's deadline. ClosesAt must fall
-// after the review window closes and no later than voting opens, and the
-// nominees must not be published yet. Audited with the old and new closing
+// after the review window closes, and the nominees must not be published
+// yet (their publication ends every review: its nominations leave review). Audited with the old and new closing
 // time and the reason, at one reading of the clock. Admins only. Returns
 // ErrForbidden for anyone else, ErrNotFound for a missing contest or a user
 // who is not an active reviewer, a ValidationError for the closing time or
@@ -33,12 +33,10 @@ func (s *Service) GrantExtension(ctx context.Context, actor models.User, year in
 		return store.ReviewExtension{}, err
 	}
 	e.Reason = strings.TrimSpace(e.Reason)
-	review, voting := contest.Schedule.Review, contest.Schedule.Voting
+	review := contest.Schedule.Review
 	switch {
 	case !e.ClosesAt.After(review.ClosesAt):
 		return store.ReviewExtension{}, models.Invalid("closes_at", "must be after the review window closes at "+review.ClosesAt.UTC().Format(time.RFC3339))
-	case e.ClosesAt.After(voting.OpensAt):
-		return store.ReviewExtension{}, models.Invalid("closes_at", "must not be after the voting window opens at "+voting.OpensAt.UTC().Format(time.RFC3339))
 	case e.Reason == "":
 		return store.ReviewExtension{}, models.Invalid("reason", "is required")
 	}

@@ -154,7 +154,7 @@ func TestSendReviewReminders_ALateRunSendsOnlyTheLatestDueAndFollowsAnExtension(
 	s.submit(t, 0)
 	s.submit(t, 1)
 	idle := s.reviewers[2]
-	extended := reviewCloses.Add(24 * time.Hour) // as late as allowed: voting opens then
+	extended := reviewCloses.Add(24 * time.Hour)
 	if _, err := s.svc.GrantExtension(ctx, s.admin, 2027, idle.ID, app.Extension{ClosesAt: extended, Reason: "travel"}); err != nil {
 		t.Fatal(err)
 	}
