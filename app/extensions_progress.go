@@ -1,9 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/wsis-platform/wsis/models"
@@ -31,8 +33,9 @@ type AssignmentProgress struct {
 }
 
 // ReviewersProgress returns the progress of every reviewer of the year's
-// contest: the active Expert Group and anyone assigned, by name. Admins
-// only. Returns ErrForbidden for anyone else and ErrNotFound for a missing
+// contest: the active Expert Group and anyone assigned, by name. It lists
+// the Expert Group from the accounts collection, as an automatic assignment
+// does, so only an admin's request runs it. Admins only. Returns ErrForbidden for anyone else and ErrNotFound for a missing
 // contest.
 func (s *Service) ReviewersProgress(ctx context.Context, actor models.User, year int) ([]ReviewerProgress, error) {
 	if err := requireAdmin(actor); err != nil {
@@ -106,16 +109,7 @@ func (s *Service) ReviewersProgress(ctx context.Context, actor models.User, year
 		out = append(out, *p)
 	}
 	slices.SortFunc(out, func(a, b ReviewerProgress) int {
-		if a.Reviewer.Name != b.Reviewer.Name {
-			if a.Reviewer.Name < b.Reviewer.Name {
-				return -1
-			}
-			return 1
-		}
-		if a.Reviewer.ID < b.Reviewer.ID {
-			return -1
-		}
-		return 1
+		return cmp.Or(strings.Compare(a.Reviewer.Name, b.Reviewer.Name), strings.Compare(a.Reviewer.ID, b.Reviewer.ID))
 	})
 	return out, nil
 }

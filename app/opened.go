@@ -53,10 +53,7 @@ func (s *Service) OpenAssignment(ctx context.Context, actor models.User, id stri
 	if err != nil {
 		return ReviewSheet{}, err
 	}
-	if _, err := s.store.RecordAssignmentOpened(ctx, a, now); err != nil {
-		return ReviewSheet{}, err
-	}
-	opened, err := s.store.AssignmentOpened(ctx, a.ID)
+	opened, err := s.opened(ctx, a, now)
 	if err != nil {
 		return ReviewSheet{}, err
 	}
@@ -73,10 +70,30 @@ func (s *Service) OpenAssignment(ctx context.Context, actor models.User, id stri
 		return ReviewSheet{}, err
 	}
 	sheet := ReviewSheet{AssignmentToReview: AssignmentToReview{Assignment: a, Nomination: n, Criteria: contest.Settings.Criteria},
-		Contest: contest, OpenedAt: now, Deadline: deadline,
+		Contest: contest, OpenedAt: opened, Deadline: deadline,
 		Editable: n.InReview() && !now.Before(contest.Schedule.Review.OpensAt) && now.Before(deadline)}
-	if opened != nil {
-		sheet.OpenedAt = *opened
-	}
 	return sheet, nil
+}
+
+// opened returns when a was first opened, recording now as that time when
+// it never was. Opening it again reads the record and writes nothing; of
+// concurrent first opens, the store keeps one.
+func (s *Service) opened(ctx context.Context, a models.Assignment, now time.Time) (time.Time, error) {
+	at, err := s.store.AssignmentOpened(ctx, a.ID)
+	if err != nil || at != nil {
+		return deref(at), err
+	}
+	first, err := s.store.RecordAssignmentOpened(ctx, a, now)
+	if err != nil || first {
+		return now, err
+	}
+	at, err = s.store.AssignmentOpened(ctx, a.ID) // another open came first
+	return deref(at), err
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }
