@@ -38,8 +38,9 @@ type Review struct {
 }
 
 // SaveReview saves actor's review of their assignment id during the review
-// window: a draft, or with Submit a complete review, which stays editable
-// until the deadline. The window check and the stored times are one reading
+// window, or after it until the reviewer's extension ends (GrantExtension):
+// a draft, or with Submit a complete review, which stays editable until
+// the deadline. The window check and the stored times are one reading
 // of the clock. Its reviewer only. Returns ErrNotFound for an assignment
 // that is missing or another reviewer's, ErrPhaseClosed outside the review
 // window, a ValidationError for scores that do not fit the contest's
@@ -53,7 +54,7 @@ func (s *Service) SaveReview(ctx context.Context, actor models.User, id string, 
 		contest, err = s.store.Contest(ctx, a.Contest)
 	}
 	if err == nil {
-		err = contest.RequireOpen(models.WindowReview, now)
+		err = s.requireReviewOpen(ctx, contest, actor.ID, now) // the window, or this reviewer's extension
 	}
 	if err == nil {
 		var n models.Nomination

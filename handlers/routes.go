@@ -66,6 +66,9 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	signedInForms.POST("/contests/:year/nominate", w.nominate)
 	signedInForms.POST("/my/nominations/:id", w.saveNomination)
 	signedInForms.POST("/my/nominations/:id/withdraw", w.withdrawNomination)
+	// The Expert Group's console under /review and the admins' follow-up of
+	// the review (page_review.go).
+	w.reviewPages(signedIn, signedInForms)
 	root.GET("/assets/:name", s.asset)
 	root.GET("/sitemap.xml", w.sitemap) // the published projects, for search engines
 	root.GET("/robots.txt", w.robots)
@@ -160,6 +163,9 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	admin.POST("/contests/:year/commitments/publish", s.publishCommitment)
 	admin.POST("/contests/:year/champions/publish", s.publishChampions)
 	admin.POST("/contests/:year/results/publish", s.publishResults)
+	// A reviewer's read of one assignment, the reviewers' progress and their
+	// extensions (reviewer_progress.go).
+	s.reviewerProgressRoutes(reviewer, admin)
 
 	// Any other path is 404: a page for browsers, a problem for the API.
 	r.NoRoute(s.noRoute)

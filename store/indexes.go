@@ -74,7 +74,7 @@ var collections = []string{
 	colActionTokens, colActionTokensSpent, colUsers, colLoginKeys, colEmailVerifications,
 	colVoteCounts, colVoteInvalidations, colVotingStarted, colSecrets,
 	colSelections, colChampionCounts, colResults, colAnomalyReports, colCommitments, colCommitmentLeaves,
-	colBrowserSessions, colBrowserSessionsEnded, colJobRuns,
+	colBrowserSessions, colBrowserSessionsEnded, colJobRuns, colAssignmentOpens, colReviewExtensions,
 }
 
 // EnsureIndexes creates every collection and every declared index, and on

@@ -12,9 +12,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
 
+	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/handlers"
 )
 
@@ -35,6 +37,9 @@ type config struct {
 	LogLevel       string
 	MailFrom       string
 	RateLimits     handlers.RateLimits
+	// ReviewReminders are how long before their review deadline reviewers
+	// with unsubmitted reviews are mailed a reminder, longest first.
+	ReviewReminders []time.Duration
 }
 
 // setting is one configuration variable: its environment name, flag name,
@@ -172,6 +177,13 @@ var settings = []setting{
 		handlers.DefaultRateLimits.Vote, func(c *config) *handlers.Rate { return &c.RateLimits.Vote }),
 	rateSetting("WSIS_RATE_VOTE_IP", "rate-vote-ip", "votes per client IP (or IPv6 /64), which voters behind one network share",
 		handlers.DefaultRateLimits.VoteIP, func(c *config) *handlers.Rate { return &c.RateLimits.VoteIP }),
+	{env: "WSIS_REVIEW_REMINDERS", flag: "review-reminders", def: "168h,48h,24h",
+		usage: "how long before their review deadline reviewers with unsubmitted reviews are reminded, comma-separated durations",
+		set: func(c *config, v string) error {
+			d, err := app.ParseReviewReminders(v)
+			c.ReviewReminders = d
+			return err
+		}},
 	{env: "WSIS_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error", set: func(c *config, v string) error {
 		switch v {
 		case "debug", "info", "warn", "error":
@@ -266,6 +278,7 @@ func (c config) logValue() []any {
 		"admin_email", c.AdminEmail, "admin_password", mask(c.AdminPassword), "trusted_proxies", c.TrustedProxies,
 		"mail_from", c.MailFrom, "rate_limits", fmt.Sprintf("login %s, register %s, refresh %s, forgot %s, write %s",
 			c.RateLimits.Login, c.RateLimits.Register, c.RateLimits.Refresh, c.RateLimits.Forgot, c.RateLimits.Write),
+		"review_reminders", fmt.Sprint(c.ReviewReminders),
 	}
 }
 

@@ -112,6 +112,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer, ready func(addr st
 	work.Go(func() { cleanExpired(workCtx, st, clock, owner, log) })
 	work.Go(func() { followStore(workCtx, index, st, log) })
 	work.Go(func() { refreshAnomalies(workCtx, service, st, owner, log) })
+	work.Go(func() { service.RunReviewReminders(workCtx, cfg.ReviewReminders, reviewRemindersEvery) })
 	defer func() {
 		stopWork()
 		work.Wait()
@@ -280,6 +281,10 @@ func followStore(ctx context.Context, index *search.Index, st *store.Store, log 
 		}
 	}
 }
+
+// reviewRemindersEvery is how often the due review reminders are sent; each
+// goes out once, whichever replica's run comes first.
+const reviewRemindersEvery = 10 * time.Minute
 
 // anomalyEvery is how often the anomaly reports of contests in or just
 // after voting are computed again in the background.

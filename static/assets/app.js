@@ -1,7 +1,8 @@
 // Small enhancements of pages that work without this script: times shown
-// also in the reader's own time zone, catalogue filters that apply as soon
-// as they change, live word counters under the limited text areas, and the
-// check of a vote's inclusion proof in the browser.
+// also in the reader's own time zone (written out beside deadlines),
+// catalogue filters that apply as soon as they change, live word counters
+// under the limited text areas, and the check of a vote's inclusion proof in
+// the browser.
 const lang = document.documentElement.lang || "en";
 // The digits the server writes numbers with, so that counts match.
 const numberingSystem = document.documentElement.dataset.numbering || "latn";
@@ -10,7 +11,10 @@ function localTimes() {
   const format = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short", numberingSystem });
   for (const el of document.querySelectorAll("time[datetime]")) {
     const when = new Date(el.dateTime);
-    if (!Number.isNaN(when.getTime()) && el.dateTime.includes("T")) el.title = format.format(when);
+    if (Number.isNaN(when.getTime()) || !el.dateTime.includes("T")) continue;
+    el.title = format.format(when);
+    // A deadline also says, beside its UTC time, when that is for the reader.
+    if (el.dataset.local) el.insertAdjacentText("afterend", ` (${el.dataset.local}: ${format.format(when)})`);
   }
 }
 
