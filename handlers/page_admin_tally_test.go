@@ -116,3 +116,40 @@ func TestOversightPages_NotFoundToNonAdminsAndLoginForVisitors(t *testing.T) {
 		t.Fatalf("a non-admin's form disabled an account: %v %v", u.Disabled, err)
 	}
 }
+
+// Every oversight page speaks each of the six languages with texts of its
+// own catalogue (an id without a text would show as the id), Arabic right
+// to left.
+func TestOversightPages_InEveryLanguage(t *testing.T) {
+	s := newChampionsSetup(t, 1)
+	pages := []string{"/admin/contests/2027/tally", "/admin/contests/2027/anomalies", "/admin/contests/2027/publish",
+		"/admin/users", "/admin/audit", "/admin/exports", "/admin/contests/2027/exports"}
+	titles := map[string]map[string]bool{} // by page
+	for _, lang := range []string{"en", "fr", "es", "ar", "zh", "ru"} {
+		b := loggedIn(t, s.testServer, "admin@example.org", lang)
+		for _, p := range pages {
+			rec := b.send(t, getRequest(p))
+			body := rec.Body.String()
+			doc := wantPage(t, rec, http.StatusOK)
+			if strings.Contains(body, "oversight.") {
+				i := strings.Index(body, "oversight.")
+				t.Errorf("%s %s shows a text id: %q", lang, p, body[i:min(len(body), i+60)])
+			}
+			if got, _ := doc.Find("html").Attr("lang"); got != lang {
+				t.Errorf("%s %s: lang %q", lang, p, got)
+			}
+			if dir, _ := doc.Find("html").Attr("dir"); (lang == "ar") != (dir == "rtl") {
+				t.Errorf("%s %s: dir %q", lang, p, dir)
+			}
+			if titles[p] == nil {
+				titles[p] = map[string]bool{}
+			}
+			titles[p][text(doc.Find("h1"))] = true
+		}
+	}
+	for p, seen := range titles {
+		if len(seen) != 6 {
+			t.Errorf("%s has %d distinct titles in six languages: %v", p, len(seen), seen)
+		}
+	}
+}
