@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -115,5 +116,40 @@ func TestAdminAnomaliesPage_VoteIDsFromTheFormInvalidateThoseVotes(t *testing.T)
 	}
 	if got := invalidated(t, s, ids...); !got[0] || !got[1] || got[2] {
 		t.Fatalf("invalidated %v, want the first two", got)
+	}
+}
+
+// Two admins confirming the same invalidation at once invalidate each vote
+// once: the tally loses each vote once, and between them the answers list
+// each vote once as invalidated now.
+func TestAdminAnomaliesPage_ConcurrentConfirmationsInvalidateEachVoteOnce(t *testing.T) {
+	s := newVotingSetup(t, "")
+	var ids []string
+	for _, email := range []string{"one@example.org", "two@example.org", "three@example.org"} {
+		_, tok := s.signIn(t, email)
+		ids = append(ids, s.castFrom(t, tok, "198.51.100.1", s.nominations[0]).ID)
+	}
+	admin := adminPages(t, s.testServer)
+	form := url.Values{"vote_ids": {strings.Join(ids, " ")}, "reason": {"Scripted."}, "confirm": {"yes"}}
+	recs := s.concurrently(t, 4, func(int) *http.Request {
+		req := httptest.NewRequest(http.MethodPost, "/admin/contests/2027/anomalies/invalidate", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Accept", browserAccept)
+		for _, c := range admin.cookies {
+			req.AddCookie(c)
+		}
+		return req
+	})
+	now := 0
+	for _, rec := range recs {
+		doc := wantPage(t, rec, http.StatusOK)
+		now += doc.Find("ul.invalidated li").Length()
+	}
+	if now != len(ids) {
+		t.Errorf("the answers invalidated %d votes now, want each of the %d once", now, len(ids))
+	}
+	if tally, row := s.tallyRow(t, s.nominations[0].ID); row.Live != 0 || row.Recount != 0 || tally.Invalidated["3"] != 3 {
+		t.Errorf("tally %+v, row %+v", tally, row)
 	}
 }
