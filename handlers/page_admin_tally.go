@@ -114,7 +114,7 @@ func (w *webUI) showTally(c *gin.Context, v *pageView, contest models.Contest, c
 	}
 	v.Title = v.L.T("oversight.tally.title", "Year", v.L.Plain(contest.Year))
 	data := tallyView{Year: contest.Year, Votes: v.L.Num(t.Votes), CountedAt: v.L.DateTime(t.CountedAt),
-		Differences: t.Differences, VotingClosed: !w.clock.Now().Before(contest.Schedule.Voting.ClosesAt),
+		Differences: t.Differences, VotingClosed: contest.RequireClosed(models.WindowVoting, w.clock.Now()) == nil,
 		Confirm: confirm, Action: "/admin/contests/" + strconv.Itoa(contest.Year) + "/commitment"}
 	for _, cat := range contest.Categories {
 		key := strconv.Itoa(cat.Number)
