@@ -64,6 +64,11 @@ func (w *webUI) showAnomalies(c *gin.Context, v *pageView, contest models.Contes
 		w.failPage(c, err)
 		return
 	}
+	titles, err := w.nomineeTitles(c, contest.Year)
+	if err != nil {
+		w.failPage(c, err)
+		return
+	}
 	year := strconv.Itoa(contest.Year)
 	base := "/admin/contests/" + year + "/anomalies"
 	v.Title = v.L.T("oversight.anomalies.title", "Year", v.L.Plain(contest.Year))
@@ -73,7 +78,7 @@ func (w *webUI) showAnomalies(c *gin.Context, v *pageView, contest models.Contes
 		Voter:   inputField(v, "voter_id", "text", "oversight.anomalies.voter_id"),
 		Reason:  inputField(v, "reason", "textarea", "oversight.field.reason", "required", "hint=oversight.anomalies.reason_hint")}
 	for _, a := range r.Anomalies {
-		card := anomalyCard{Kind: v.L.T("oversight.anomaly." + a.Kind), Explanation: anomalyText(v, a),
+		card := anomalyCard{Kind: v.L.T("oversight.anomaly." + a.Kind), Explanation: anomalyText(v, a, titles),
 			VoteIDs: a.VoteIDs, VoterIDs: a.VoterIDs}
 		if len(a.VoteIDs) > 0 {
 			card.FillVotes = base + "?" + url.Values{"vote_ids": {strings.Join(a.VoteIDs, " ")}}.Encode() + "#invalidate"
@@ -92,7 +97,7 @@ func (w *webUI) showAnomalies(c *gin.Context, v *pageView, contest models.Contes
 
 // anomalyText explains an anomaly in the page's language, from its
 // evidence (the report's own explanation is in English).
-func anomalyText(v *pageView, a models.Anomaly) string {
+func anomalyText(v *pageView, a models.Anomaly, titles map[string]string) string {
 	span := func() (string, string) {
 		if a.From == nil || a.To == nil {
 			return "", ""
@@ -105,7 +110,7 @@ func anomalyText(v *pageView, a models.Anomaly) string {
 		return v.L.T("oversight.anomaly.client_text", "Votes", v.L.Num(a.Votes), "From", from, "To", to, "Client", a.ClientHash)
 	case models.AnomalyAccountBurst:
 		return v.L.T("oversight.anomaly.account_text", "Voters", v.L.Num(a.Voters), "Category", categoryName(v.L, a.Category).Name,
-			"Nominee", a.NominationID, "From", from, "To", to)
+			"Nominee", titleOr(titles, a.NominationID), "From", from, "To", to)
 	case models.AnomalyDisposableEmail:
 		return v.L.T("oversight.anomaly.disposable_text", "Voters", v.L.Num(a.Voters), "Votes", v.L.Num(a.Votes), "Domain", a.Domain)
 	}
