@@ -38,6 +38,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	forms.POST("/logout", w.logout)
 	forms.POST("/forgot-password", w.forgotPassword)
 	forms.POST("/reset-password", w.resetPassword)
+	w.oversightPages(pages, forms) // admins: tally, anomalies, publication, users, audit, exports
 	// Signed-in users; a visitor is sent to the login form.
 	signedIn := pages.Group("", requirePageUser())
 	signedIn.GET("/profile", w.profilePage)
@@ -66,7 +67,6 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	signedInForms.POST("/contests/:year/nominate", w.nominate)
 	signedInForms.POST("/my/nominations/:id", w.saveNomination)
 	signedInForms.POST("/my/nominations/:id/withdraw", w.withdrawNomination)
-	w.oversightPages(pages, forms) // admins: tally, anomalies, publication, users, audit, exports
 	root.GET("/assets/:name", s.asset)
 	root.GET("/sitemap.xml", w.sitemap) // the published projects, for search engines
 	root.GET("/robots.txt", w.robots)
