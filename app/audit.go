@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wsis-platform/wsis/models"
+	"github.com/wsis-platform/wsis/store"
 )
 
 // record appends an audit entry of actor's action at now, the time the use
@@ -37,4 +38,15 @@ func apiNames(change map[string]any) map[string]any {
 		return change
 	}
 	return named
+}
+
+// ListAudit returns a page of the audit log, newest first, filtered by
+// q's actor, action, target and time (From inclusive, To exclusive), and
+// the entry id to continue before when more follow. Admins only. Returns
+// ErrForbidden for anyone else and ErrInvalid for a malformed cursor.
+func (s *Service) ListAudit(ctx context.Context, actor models.User, q store.AuditQuery) ([]models.AuditEntry, string, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, "", err
+	}
+	return s.store.ListAudit(ctx, q)
 }

@@ -22,3 +22,9 @@ func (s *Service) LatestContest(ctx context.Context) (models.Contest, bool, erro
 func (s *Service) Contest(ctx context.Context, year int) (models.Contest, error) {
 	return s.store.Contest(ctx, year)
 }
+
+// Contests returns every contest, newest first. Anyone may call it; it
+// returns only database errors.
+func (s *Service) Contests(ctx context.Context) ([]models.Contest, error) {
+	return s.store.Contests(ctx)
+}

@@ -38,6 +38,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	forms.POST("/logout", w.logout)
 	forms.POST("/forgot-password", w.forgotPassword)
 	forms.POST("/reset-password", w.resetPassword)
+	w.oversightPages(pages, forms) // admins: tally, anomalies, publication, users, audit, exports
 	// Signed-in users; a visitor is sent to the login form.
 	signedIn := pages.Group("", requirePageUser())
 	signedIn.GET("/profile", w.profilePage)
