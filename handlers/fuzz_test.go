@@ -258,12 +258,12 @@ func FuzzRequestBodies(f *testing.F) {
 	for i, r := range bodyRoutes {
 		valid := r.seed(s)
 		f.Add(uint8(i), valid, "application/json")
-		f.Add(uint8(i), valid[:len(valid)/2], "application/json")
-		f.Add(uint8(i), strings.Replace(valid, "{", `{"unknown":1,`, 1), "application/merge-patch+json")
-		f.Add(uint8(i), valid+"}", "application/json")
-		f.Add(uint8(i), `{"title":"\ud800"}`, "application/json")
-		f.Add(uint8(i), valid, "text/plain")
+		f.Add(uint8(i), valid[:len(valid)/2], "application/merge-patch+json")
+		f.Add(uint8(i), strings.Replace(valid, "{", `{"unknown":1,`, 1)+"}", "application/json")
 	}
+	// Refusals before decoding, the same on every route.
+	f.Add(uint8(0), `{"email":"\ud800"}`, "application/json")
+	f.Add(uint8(1), `{"token":"x"}`, "text/plain")
 	f.Fuzz(func(t *testing.T, route uint8, body, contentType string) {
 		r := bodyRoutes[int(route)%len(bodyRoutes)]
 		before := s.before(t)
@@ -312,9 +312,9 @@ var listRoutes = []listRoute{
 func FuzzListQueries(f *testing.F) {
 	s := newFuzzServer(f)
 	for i := range listRoutes {
-		for _, q := range []string{"", "limit=1", "limit=101", "cursor=" + s.cursor, "cursor=" + s.cursor + "x&limit=0",
-			"q=telemedicine&action_line=c3&sdg=3&region=africa&sort=title&state=submitted&category=3",
-			"what=votes&format=csv&actor=x&from=2020-01-01T00:00:00Z", "q=%00%ff&cursor=%%%&year=-1"} {
+		for _, q := range []string{"limit=1&cursor=" + s.cursor, "cursor=" + s.cursor + "x&limit=101",
+			"q=telemedicine&action_line=c3&sdg=3&region=africa&sort=title&state=submitted&category=3&what=votes&format=csv",
+			"q=%00%ff&cursor=%%%&year=-1&from=yesterday"} {
 			f.Add(uint8(i), q)
 		}
 	}

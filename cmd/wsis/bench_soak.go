@@ -75,7 +75,7 @@ func benchSoak(ctx context.Context, args []string, getenv func(string) string, s
 	concurrency := fs.Int("concurrency", 8, "concurrent clients")
 	voters := fs.Int("voters", 200, "verified voters to seed; each votes at most once per category")
 	target := fs.String("url", "", "base URL of a running server, instead of this process's own; it must use the MongoDB "+
-		"deployment of WSIS_MONGODB_URI and WSIS_DATABASE, which are seeded, and a database without a 2030 contest")
+		"deployment of WSIS_MONGODB_URI and WSIS_MONGODB_DATABASE, which are seeded, and a database without a 2030 contest")
 	publicURL := fs.String("public-url", "", "with --url: the server's WSIS_PUBLIC_URL, its tokens' issuer (default: --url)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -111,7 +111,7 @@ func benchSoak(ctx context.Context, args []string, getenv func(string) string, s
 		defer srv.Close()
 		st, tokens, t.base, rss = st0, srv.Tokens, srv.URL, selfRSS
 	} else {
-		uri, database := getenv("WSIS_MONGODB_URI"), cmp.Or(getenv("WSIS_DATABASE"), "wsis")
+		uri, database := getenv("WSIS_MONGODB_URI"), cmp.Or(getenv("WSIS_MONGODB_DATABASE"), "wsis")
 		if uri == "" {
 			return errors.New("bench soak: --url needs WSIS_MONGODB_URI, the running server's database, to seed it")
 		}
