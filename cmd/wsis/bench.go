@@ -31,6 +31,7 @@ const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R] [--c
        wsis bench accounts --users N [--concurrency C] [--duration D]
        wsis bench votes --voters N [--concurrency C] [--url U]
        wsis bench recount --votes N
+       wsis bench soak --duration D [--concurrency C] [--url U]
 
 Each seeds a fresh embedded store in a temporary directory and serves the API
 on a loopback port.
@@ -49,6 +50,10 @@ one vote per voter per category over HTTP from C clients, then inserts as
 many vote documents straight into the store with single InsertOnes from C
 callers (the raw baseline), and checks the recount against the 201 answers.
 
+soak sends mixed traffic (catalogue reads, logins, project edits, votes) from
+C clients for D, and reports every error (there must be none), the p99 per
+route and whether the server's resident memory stays flat.
+
 recount inserts N votes in bulk and times the authoritative recount of them,
 with the process's resident memory.
 `
@@ -61,12 +66,15 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	if len(args) > 0 && args[0] == "votes" {
 		return benchVotes(ctx, args[1:], getenv, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "soak" {
+		return benchSoak(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "recount" {
 		return benchRecount(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "catalogue" {
 		fmt.Fprint(stderr, benchUsage)
-		return errors.New(`bench: name a benchmark: "catalogue", "accounts", "votes" or "recount"`)
+		return errors.New(`bench: name a benchmark: "catalogue", "accounts", "votes", "recount" or "soak"`)
 	}
 	fs := flag.NewFlagSet("wsis bench catalogue", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -35,6 +35,9 @@ Commands:
   bench accounts     measure signed-in reads and writes of profiles under load
   bench votes        measure casting votes over HTTP against raw inserts
   bench recount      measure the authoritative recount of N votes
+  bench soak         mixed traffic for a duration: errors, p99 per route, memory
+  backup             write every collection and its indexes to a file (--out FILE)
+  restore            restore a backup file into an empty database (wsis restore FILE [--force])
   keys add           add an access-token signing key (rotation)
   verify-receipt     check a vote's inclusion proof offline (--receipt R --proof FILE --root HEX)
   healthcheck        exit 0 when the local server is ready (container healthchecks)
@@ -64,6 +67,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return adminCommand(ctx, args, getenv, stdin, stdout, stderr)
 	case "healthcheck":
 		return healthcheckCommand(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args, getenv, stdout, stderr)
 	case "keys":
 		return keysCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":
