@@ -225,7 +225,7 @@ func TestHealthcheck_ReadyServerPassesStoppedOneFails(t *testing.T) {
 
 func TestRun_HelpListsEveryCommand(t *testing.T) {
 	commands := []string{"serve", "admin create", "seed", "bench catalogue", "bench accounts", "bench votes",
-		"bench recount", "keys add", "healthcheck", "help"}
+		"bench recount", "bench soak", "backup", "restore", "verify-receipt", "keys add", "healthcheck", "help"}
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
 		t.Run(args[0], func(t *testing.T) {
 			var out strings.Builder
