@@ -23,8 +23,13 @@ func (s *server) listUsers(c *gin.Context) {
 		respondError(c, models.Invalid("q", "must have at most 200 characters"))
 		return
 	}
+	role, state, err := userFilters(c.Query("role"), c.Query("state"))
+	if err != nil {
+		respondError(c, err)
+		return
+	}
 	ctx := c.Request.Context()
-	users, _, next, err := s.search.Users(ctx, search.UserQuery{Text: q, After: after, Limit: limit})
+	users, _, next, err := s.search.Users(ctx, search.UserQuery{Text: q, Role: role, State: state, After: after, Limit: limit})
 	if err != nil {
 		respondError(c, err)
 		return
@@ -36,6 +41,19 @@ func (s *server) listUsers(c *gin.Context) {
 		}
 	}
 	c.JSON(http.StatusOK, page[models.User]{Items: users, NextCursor: encodeCursor(next)})
+}
+
+// userFilters checks the accounts list's role and state filters: a role
+// (or "stakeholder", every account) and "active" or "disabled"; empty is
+// no filter.
+func userFilters(role, state string) (string, string, error) {
+	if role != "" && role != search.UserStakeholder && !models.ValidRole(models.Role(role)) {
+		return "", "", models.Invalid("role", "must be stakeholder, reviewer or admin")
+	}
+	if state != "" && state != search.UserActive && state != search.UserDisabled {
+		return "", "", models.Invalid("state", "must be active or disabled")
+	}
+	return role, state, nil
 }
 
 type patchUserRequest struct {

@@ -383,6 +383,29 @@ func TestAdminUsers_ListFollowsWritesAndSurvivesARebuild(t *testing.T) {
 	if got := list(s, adminTok, "q=expert"); len(got) != 1 || len(got[0].Roles) != 1 {
 		t.Fatalf("the list does not show the granted role: %+v", got)
 	}
+	// Filters by role and state follow the changes.
+	if got := list(s, adminTok, "role=reviewer"); len(got) != 1 || got[0].ID != u.ID {
+		t.Fatalf("role=reviewer: %+v, want the expert alone", got)
+	}
+	if got := list(s, adminTok, "role=stakeholder&limit=100"); len(got) != 6 {
+		t.Fatalf("role=stakeholder: %d accounts, want every one of the 6", len(got))
+	}
+	if got := list(s, adminTok, "state=disabled"); len(got) != 0 {
+		t.Fatalf("state=disabled before any is: %+v", got)
+	}
+	rec := s.do(t, http.MethodPatch, "/api/v1/admin/users/"+u.ID, jsonBody(`{"disabled":true}`), bearer(adminTok)...)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("disable: %d %s", rec.Code, rec.Body)
+	}
+	if got := list(s, adminTok, "state=disabled&role=reviewer"); len(got) != 1 || got[0].ID != u.ID {
+		t.Fatalf("state=disabled&role=reviewer: %+v", got)
+	}
+	if got := list(s, adminTok, "state=active&limit=100"); len(got) != 5 {
+		t.Fatalf("state=active: %d accounts, want 5", len(got))
+	}
+	for _, bad := range []string{"role=owner", "state=sleeping"} {
+		wantProblem(t, s.do(t, http.MethodGet, "/api/v1/admin/users?"+bad, nil, bearer(adminTok)...), http.StatusUnprocessableEntity, "validation")
+	}
 
 	rebuilt, err := search.Open(filepath.Join(t.TempDir(), "rebuilt"), nil)
 	if err != nil {
@@ -394,8 +417,8 @@ func TestAdminUsers_ListFollowsWritesAndSurvivesARebuild(t *testing.T) {
 	}
 	s2 := newServer(t, func(c *handlersConfig) { c.Store, c.Search = s.store, rebuilt })
 	tok2 := s2.login(t, "admin@example.org", testPassword).AccessToken
-	before, after := list(s, adminTok, "limit=100"), list(s2, tok2, "limit=100")
-	if len(before) != 6 || fmt.Sprint(before) != fmt.Sprint(after) {
+	before, after := list(s, adminTok, "limit=100&state=active"), list(s2, tok2, "limit=100&state=active")
+	if len(before) != 5 || fmt.Sprint(before) != fmt.Sprint(after) {
 		t.Fatalf("rebuilt list differs:\n%v\n%v", before, after)
 	}
 }

@@ -16,9 +16,19 @@ import (
 // usersView is one page of the accounts, found by the search text, with
 // the forms that change each one's roles and state.
 type usersView struct {
-	Query, Back, Next string
-	Search            fieldInput
-	Users             []userRow
+	Query, Back, Next   string
+	Search, Role, State fieldInput
+	Users               []userRow
+}
+
+// filterField is an optional select of a list's filter: "any" first, then
+// each value with its label's catalogue key, chosen the one in use.
+func filterField(v *pageView, name, labelKey, chosen string, values [][2]string) fieldInput {
+	f := fieldInput{Name: name, Label: v.L.T(labelKey), Placeholder: v.L.T("oversight.users.any")}
+	for _, o := range values {
+		f.Options = append(f.Options, fieldOption{Value: o[0], Label: v.L.T(o[1]), Selected: o[0] == chosen})
+	}
+	return f
 }
 
 type userRow struct {
@@ -56,7 +66,12 @@ func (w *webUI) showUsers(c *gin.Context, v *pageView, failedID, failure string,
 		errorPage(c, http.StatusNotFound, "error.not_found.title", "error.not_found.text")
 		return
 	}
-	users, _, next, err := w.search.Users(c.Request.Context(), search.UserQuery{Text: q, After: c.Query("after"), Limit: limit})
+	role, state, ferr := userFilters(c.Query("role"), c.Query("state"))
+	if ferr != nil {
+		errorPage(c, http.StatusNotFound, "error.not_found.title", "error.not_found.text")
+		return
+	}
+	users, _, next, err := w.search.Users(c.Request.Context(), search.UserQuery{Text: q, Role: role, State: state, After: c.Query("after"), Limit: limit})
 	if err != nil {
 		w.failPage(c, err)
 		return
@@ -65,9 +80,14 @@ func (w *webUI) showUsers(c *gin.Context, v *pageView, failedID, failure string,
 	v.Title = v.L.T("oversight.users.title")
 	v.Form = url.Values{"q": {q}}
 	data := usersView{Query: q, Back: c.Request.URL.RawQuery,
-		Search: inputField(v, "q", "search", "oversight.users.search")}
+		Search: inputField(v, "q", "search", "oversight.users.search"),
+		Role: filterField(v, "role", "oversight.users.role_filter", role, [][2]string{
+			{search.UserStakeholder, "oversight.users.stakeholder"}, {string(models.RoleReviewer), "oversight.role.reviewer"},
+			{string(models.RoleAdmin), "oversight.role.admin"}}),
+		State: filterField(v, "state", "oversight.users.state_filter", state, [][2]string{
+			{search.UserActive, "oversight.users.active"}, {search.UserDisabled, "oversight.users.disabled"}})}
 	if next != "" {
-		data.Next = "/admin/users?" + url.Values{"q": {q}, "limit": {strconv.Itoa(limit)}, "after": {next}}.Encode()
+		data.Next = "/admin/users?" + url.Values{"q": {q}, "role": {role}, "state": {state}, "limit": {strconv.Itoa(limit)}, "after": {next}}.Encode()
 	}
 	for _, u := range users {
 		if u, err = w.app.Profile(useCase(c), u); err != nil {

@@ -71,6 +71,22 @@ func TestAdminUsersPage_PagedOnTheServerAndFoundByText(t *testing.T) {
 	if v, _ := doc.Find("#q").Attr("value"); v != "UNESCO" {
 		t.Errorf("the search box lost the text: %q", v)
 	}
+	// The role filter keeps the admins, and its pages keep the filter.
+	doc = b.get(t, "/admin/users?role=admin", http.StatusOK)
+	if got := userEmails(doc); len(got) != 1 || got[0] != "admin@example.org" {
+		t.Errorf("role=admin lists %v", got)
+	}
+	if v, _ := doc.Find("#role option[selected]").Attr("value"); v != "admin" {
+		t.Errorf("the role filter shows %q chosen", v)
+	}
+	doc = b.get(t, "/admin/users?state=active&limit=4", http.StatusOK)
+	if next, _ := doc.Find("a[rel=next]").Attr("href"); !strings.Contains(next, "state=active") {
+		t.Errorf("the next page %q drops the filter", next)
+	}
+	if got := userEmails(b.get(t, "/admin/users?state=disabled", http.StatusOK)); len(got) != 0 {
+		t.Errorf("state=disabled lists %v", got)
+	}
+	b.get(t, "/admin/users?role=owner", http.StatusNotFound)
 }
 
 func TestAdminUsersPage_RolesAndStateChangeUnderTheAPIsRules(t *testing.T) {

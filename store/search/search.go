@@ -54,7 +54,7 @@ const (
 	// schemaKey marks the mapping the index was built with; an index of
 	// another schema is rebuilt.
 	schemaKey     = "schema"
-	schemaVersion = "6"
+	schemaVersion = "7"
 )
 
 // Index is the search read model. It is safe for concurrent use.
@@ -321,7 +321,7 @@ func newMapping() mapping.IndexMapping {
 	}
 	for _, f := range []string{"kind", "action_line", "sdg", "country", "region", "stakeholder_type", "status", "year",
 		"state", "owner_id", "published_at", "updated_at", "start_date", "title_sort", "id", "facet",
-		"email_kw", "name_kw", "org_kw"} {
+		"email_kw", "name_kw", "org_kw", "role", "user_state"} {
 		doc.AddFieldMappingsAt(f, keyword)
 	}
 	doc.AddFieldMappingsAt("card", stored)

@@ -17,15 +17,35 @@ import (
 // organization lower-cased whole, so that any part of them matches.
 func userDoc(u models.User) map[string]any {
 	card, _ := json.Marshal(u)
+	roles := []string{UserStakeholder}
+	for _, r := range u.Roles {
+		roles = append(roles, string(r))
+	}
+	state := UserActive
+	if u.Disabled {
+		state = UserDisabled
+	}
 	return map[string]any{"kind": "user", "id": u.ID, "email_kw": strings.ToLower(u.Email),
-		"name_kw": strings.ToLower(u.Name), "org_kw": strings.ToLower(u.Organization), "card": string(card)}
+		"name_kw": strings.ToLower(u.Name), "org_kw": strings.ToLower(u.Organization), "card": string(card),
+		"role": roles, "user_state": state}
 }
 
+// The values of UserQuery's filters besides the roles: every account is a
+// stakeholder, and is active or disabled.
+const (
+	UserStakeholder = "stakeholder"
+	UserActive      = "active"
+	UserDisabled    = "disabled"
+)
+
 // UserQuery searches the accounts: Text is plain text found anywhere in the
-// email, name or organization, case-insensitively; After continues after an
-// account id.
+// email, name or organization, case-insensitively; Role keeps the accounts
+// holding a role (or UserStakeholder, every account), State those active or
+// disabled; After continues after an account id.
 type UserQuery struct {
 	Text  string
+	Role  string
+	State string
 	After string
 	Limit int
 }
@@ -47,6 +67,12 @@ func (x *Index) Users(ctx context.Context, q UserQuery) ([]models.User, uint64, 
 			any = append(any, r)
 		}
 		must = append(must, bleve.NewDisjunctionQuery(any...))
+	}
+	if q.Role != "" {
+		must = append(must, term("role", q.Role))
+	}
+	if q.State != "" {
+		must = append(must, term("user_state", q.State))
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit+1, 0, false)
 	req.SortBy(userSort)
