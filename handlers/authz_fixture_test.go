@@ -59,8 +59,10 @@ var stageStart = map[int]time.Duration{
 const day = 24 * time.Hour
 
 // authzWorld is the one fixture of the matrix, on the real store: the
-// contests above, the owner's projects and nominations in them, an
-// assignment of the assigned reviewer and a vote of the owner.
+// contests above, with three nominations of the owner's projects in each
+// ({n2034}, {n2034b}, {n2034c}: the first two become nominees), an
+// assignment of the assigned reviewer to the first ({a2032}) and, once
+// voting has opened, the owner's vote for it ({v2036}).
 type authzWorld struct {
 	s      *testServer
 	now    time.Time
@@ -94,12 +96,15 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		w.wantAPI(t, http.MethodPost, "/api/v1/admin/contests", body, actAdmin, http.StatusCreated)
 		w.at(t, start.Add(time.Hour), false)
 		var noms []models.Nomination
-		for i, cat := range []int{3, 4} {
+		// The third is never made a nominee.
+		for i, cat := range []int{3, 4, 3} {
 			p := w.publishedProject(t, fmt.Sprintf("Owner Org %d-%d", year, i))
 			rec := w.wantAPI(t, http.MethodPost, fmt.Sprintf("/api/v1/contests/%d/nominations", year), nominationBody(p.ID, cat), actOwner, http.StatusCreated)
 			noms = append(noms, decode[models.Nomination](t, rec))
 		}
-		w.params[fmt.Sprintf("n%d", year)], w.params[fmt.Sprintf("n%db", year)] = noms[0].ID, noms[1].ID
+		for i, suffix := range []string{"", "b", "c"} {
+			w.params[fmt.Sprintf("n%d%s", year, suffix)] = noms[i].ID
+		}
 		if year == ySubmission {
 			continue
 		}

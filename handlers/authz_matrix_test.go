@@ -153,6 +153,7 @@ func authzRows() []authzRow {
 		{route: "GET /api/v1/projects/:id", path: "/api/v1/projects/{draft}", want: ownerOrAdmin},
 		{route: "GET /api/v1/nominations/:id", path: "/api/v1/nominations/{n" + y(yReview) + "}", want: ownerOrAdmin},
 		{route: "GET /api/v1/nominations/:id", path: "/api/v1/nominations/{n" + y(yVoting) + "}", want: everyone},
+		{route: "GET /api/v1/nominations/:id", path: "/api/v1/nominations/{n" + y(yVoting) + "c}", want: ownerOrAdmin},
 		// The API: signed-in users, and owners.
 		{route: "GET /api/v1/me", path: "/api/v1/me", want: apiUsers},
 		{route: "PATCH /api/v1/me", path: "/api/v1/me", body: `{"name":"Matrix Name"}`, want: apiUsers},
