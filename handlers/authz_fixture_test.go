@@ -337,5 +337,26 @@ func (w *authzWorld) send(t *testing.T, method, path, body string, actor int, fr
 	return b.send(t, req)
 }
 
+// sendWithCookie sends an API request as a same-origin script of the
+// platform's pages would, with the actor's browser cookies and no bearer
+// token.
+func (w *authzWorld) sendWithCookie(t *testing.T, method, path, body string, actor int) *httptest.ResponseRecorder {
+	t.Helper()
+	var reader *strings.Reader
+	if body != "" {
+		reader = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, nilIfEmpty(reader))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", testPublicURL)
+	for _, c := range w.actors[actor].b.cookies {
+		req.AddCookie(c)
+	}
+	return w.s.serve(t, req)
+}
+
 // form encodes fields as a page's form does.
 func form(fields url.Values) string { return fields.Encode() }

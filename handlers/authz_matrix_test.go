@@ -291,6 +291,23 @@ func TestAuthz_EveryRouteAnswersEachActorAsTheMatrixSays(t *testing.T) {
 			}
 		}
 	}
+	// The browser session is for the pages: over the API, the admin's
+	// session cookie without a bearer token is no one's.
+	for _, row := range rows {
+		method, route, _ := strings.Cut(row.route, " ")
+		if !strings.HasPrefix(route, "/api/") || row.want[actAnonymous] != "401" {
+			continue
+		}
+		t.Run(fmt.Sprintf("%s %s/admin session cookie only", method, row.path), func(t *testing.T) {
+			rec := w.sendWithCookie(t, method, w.fill(t, row.path, actAnonymous), w.fill(t, row.body, actAnonymous), actAdmin)
+			ok := rec.Code == http.StatusUnauthorized
+			cells = append(cells, authzCell{route: row.route, path: row.path, actor: "admin's cookie", want: "401",
+				got: strconv.Itoa(rec.Code), ok: ok})
+			if !ok {
+				t.Errorf("%s %s with the admin's session cookie only: got %d, want 401", method, row.path, rec.Code)
+			}
+		})
+	}
 	if t.Failed() {
 		t.Log("\n" + matrixTable(cells))
 	}
