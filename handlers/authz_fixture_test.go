@@ -21,10 +21,10 @@ const (
 	actReviewer
 	actAssigned
 	actAdmin
-	actorCount
+	authzActors
 )
 
-var actorNames = [actorCount]string{"anonymous", "stakeholder", "owner", "reviewer", "assigned", "admin"}
+var authzActorNames = [authzActors]string{"anonymous", "stakeholder", "owner", "reviewer", "assigned", "admin"}
 
 // authzActor is one column of the matrix: a user signed in over the API
 // (bearer token) and in a browser (session cookie); anonymous has neither.
@@ -51,12 +51,12 @@ const (
 // Each contest's windows are ten days long with two-day gaps; a contest
 // whose submission opened s ago stands at the stage below at the clock's
 // time.
-var stageStart = map[int]time.Duration{
-	ySubmission: 1 * day, yReview: 13 * day, yShortlist: 23 * day, yVoting: 25 * day,
-	yTallied: 35 * day, ySelection: 37 * day, yDone: 47 * day, yPublished: 47 * day,
+var authzStageStart = map[int]time.Duration{
+	ySubmission: 1 * authzDay, yReview: 13 * authzDay, yShortlist: 23 * authzDay, yVoting: 25 * authzDay,
+	yTallied: 35 * authzDay, ySelection: 37 * authzDay, yDone: 47 * authzDay, yPublished: 47 * authzDay,
 }
 
-const day = 24 * time.Hour
+const authzDay = 24 * time.Hour
 
 // authzWorld is the one fixture of the matrix, on the real store: the
 // contests above, with three nominations of the owner's projects in each
@@ -66,7 +66,7 @@ const day = 24 * time.Hour
 type authzWorld struct {
 	s      *testServer
 	now    time.Time
-	actors [actorCount]*authzActor
+	actors [authzActors]*authzActor
 	params map[string]string
 	fresh  int
 }
@@ -76,12 +76,12 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 	s := newServer(t)
 	// Later than the real time, so every step of the setup comes after
 	// the signing key's creation.
-	now := s.clock.Now().Add(60 * day).Truncate(time.Hour)
+	now := s.clock.Now().Add(60 * authzDay).Truncate(time.Hour)
 	w := &authzWorld{s: s, now: now, params: map[string]string{}}
-	emails := [actorCount]string{"", "stakeholder@example.org", "owner@example.org", "reviewer@expert.example",
+	emails := [authzActors]string{"", "stakeholder@example.org", "owner@example.org", "reviewer@expert.example",
 		"assigned@expert.example", "admin@example.org"}
-	roles := [actorCount][]models.Role{actReviewer: {models.RoleReviewer}, actAssigned: {models.RoleReviewer}, actAdmin: {models.RoleAdmin}}
-	for i := range actorCount {
+	roles := [authzActors][]models.Role{actReviewer: {models.RoleReviewer}, actAssigned: {models.RoleReviewer}, actAdmin: {models.RoleAdmin}}
+	for i := range authzActors {
 		w.actors[i] = &authzActor{email: emails[i]}
 		if i != actAnonymous {
 			w.actors[i].user = s.createUser(t, emails[i], roles[i]...)
@@ -90,9 +90,9 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 	w.params["bystander"] = s.createUser(t, "bystander@example.org").Email
 
 	for _, year := range []int{ySubmission, yReview, yShortlist, yVoting, yTallied, ySelection, yDone, yPublished} {
-		start := now.Add(-stageStart[year])
+		start := now.Add(-authzStageStart[year])
 		w.at(t, start.Add(-time.Hour), false)
-		body := fmt.Sprintf(`{"year":%d,"title":"WSIS Prizes %d","schedule":%s}`, year, year, scheduleFrom(start))
+		body := fmt.Sprintf(`{"year":%d,"title":"WSIS Prizes %d","schedule":%s}`, year, year, authzSchedule(start))
 		w.wantAPI(t, http.MethodPost, "/api/v1/admin/contests", body, actAdmin, http.StatusCreated)
 		w.at(t, start.Add(time.Hour), false)
 		var noms []models.Nomination
@@ -108,33 +108,33 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		if year == ySubmission {
 			continue
 		}
-		w.at(t, start.Add(12*day+time.Hour), false) // review open
+		w.at(t, start.Add(12*authzDay+time.Hour), false) // review open
 		rec := w.wantAPI(t, http.MethodPost, "/api/v1/admin/assignments",
 			fmt.Sprintf(`{"nomination_id":%q,"reviewer_id":%q}`, noms[0].ID, w.actors[actAssigned].user.ID), actAdmin, http.StatusCreated)
 		w.params[fmt.Sprintf("a%d", year)] = decode[models.Assignment](t, rec).ID
 		if year == yReview || year == yShortlist {
 			continue
 		}
-		w.at(t, start.Add(23*day), false) // between review and voting
+		w.at(t, start.Add(23*authzDay), false) // between review and voting
 		w.wantAPI(t, http.MethodPost, fmt.Sprintf("/api/v1/admin/contests/%d/nominees/publish", year),
 			fmt.Sprintf(`{"add":[%q,%q],"reason":"The Expert Group met in person."}`, noms[0].ID, noms[1].ID), actAdmin, http.StatusOK)
 		if year == yVoting {
 			continue
 		}
-		w.at(t, start.Add(24*day+time.Hour), false) // voting open
+		w.at(t, start.Add(24*authzDay+time.Hour), false) // voting open
 		rec = w.wantAPI(t, http.MethodPost, fmt.Sprintf("/api/v1/contests/%d/votes", year),
 			fmt.Sprintf(`{"category":3,"nomination_id":%q}`, noms[0].ID), actOwner, http.StatusCreated)
 		w.params[fmt.Sprintf("v%d", year)] = decode[models.Vote](t, rec).ID
 		if year == yTallied {
 			continue
 		}
-		w.at(t, start.Add(35*day), false) // between voting and selection
+		w.at(t, start.Add(35*authzDay), false) // between voting and selection
 		w.wantAPI(t, http.MethodPost, fmt.Sprintf("/api/v1/admin/contests/%d/commitments/publish", year), "", actAdmin, http.StatusOK)
 		w.wantAPI(t, http.MethodPost, fmt.Sprintf("/api/v1/admin/contests/%d/champions/publish", year), "", actAdmin, http.StatusOK)
 		if year != yPublished {
 			continue
 		}
-		w.at(t, start.Add(46*day+time.Hour), false)
+		w.at(t, start.Add(46*authzDay+time.Hour), false)
 		w.wantAPI(t, http.MethodPost, fmt.Sprintf("/api/v1/admin/contests/%d/results/publish", year), "", actAdmin, http.StatusOK)
 	}
 
@@ -143,7 +143,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 	w.params["draft"] = draft
 	w.params["published"] = w.publishedProject(t, "Owner Org catalogue").ID
 	w.params["thirdParty"] = w.thirdParty(t)
-	for i := range actorCount {
+	for i := range authzActors {
 		if i != actAnonymous {
 			w.actors[i].b = loggedIn(t, s, w.actors[i].email, "")
 		} else {
@@ -153,13 +153,13 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 	return w
 }
 
-// scheduleFrom is a schedule whose submission opens at start.
-func scheduleFrom(start time.Time) string {
+// authzSchedule is a schedule whose submission opens at start.
+func authzSchedule(start time.Time) string {
 	win := func(from, to time.Duration) string {
 		return fmt.Sprintf(`{"opens_at":%q,"closes_at":%q}`, start.Add(from).Format(time.RFC3339), start.Add(to).Format(time.RFC3339))
 	}
 	return fmt.Sprintf(`{"submission":%s,"review":%s,"voting":%s,"selection":%s}`,
-		win(0, 10*day), win(12*day, 22*day), win(24*day, 34*day), win(36*day, 46*day))
+		win(0, 10*authzDay), win(12*authzDay, 22*authzDay), win(24*authzDay, 34*authzDay), win(36*authzDay, 46*authzDay))
 }
 
 // at moves the clock and signs the actors in again over the API, since
@@ -168,7 +168,7 @@ func scheduleFrom(start time.Time) string {
 func (w *authzWorld) at(t *testing.T, when time.Time, all bool) {
 	t.Helper()
 	w.s.clock.Set(when)
-	for i := range actorCount {
+	for i := range authzActors {
 		if i == actOwner || i == actAdmin || all && i != actAnonymous {
 			w.actors[i].tok = w.s.login(t, w.actors[i].email, testPassword).AccessToken
 		}
@@ -287,14 +287,14 @@ func (w *authzWorld) resolve(t *testing.T, name string, actor int) string {
 	return ""
 }
 
-// fixtureName is {name}, also as a form encodes it.
-var fixtureName = regexp.MustCompile(`(?:\{|%7B)([A-Za-z0-9]+)(?:\}|%7D)`)
+// authzFixtureName is {name}, also as a form encodes it.
+var authzFixtureName = regexp.MustCompile(`(?:\{|%7B)([A-Za-z0-9]+)(?:\}|%7D)`)
 
 // fill replaces every {name} of s by the fixture it names.
 func (w *authzWorld) fill(t *testing.T, s string, actor int) string {
 	t.Helper()
-	return fixtureName.ReplaceAllStringFunc(s, func(m string) string {
-		v := w.resolve(t, fixtureName.FindStringSubmatch(m)[1], actor)
+	return authzFixtureName.ReplaceAllStringFunc(s, func(m string) string {
+		v := w.resolve(t, authzFixtureName.FindStringSubmatch(m)[1], actor)
 		if strings.HasPrefix(m, "%7B") {
 			return url.QueryEscape(v)
 		}
@@ -358,5 +358,5 @@ func (w *authzWorld) sendWithCookie(t *testing.T, method, path, body string, act
 	return w.s.serve(t, req)
 }
 
-// form encodes fields as a page's form does.
-func form(fields url.Values) string { return fields.Encode() }
+// authzForm encodes fields as a page's form does.
+func authzForm(fields url.Values) string { return fields.Encode() }
