@@ -104,6 +104,7 @@ func authzRows() []authzRow {
 		{route: "GET /contests/:year/nominate", path: "/contests/" + authzYear(ySubmission) + "/nominate", want: wantPageUsers},
 		{route: "GET /my/nominations", path: "/my/nominations", want: wantPageUsers},
 		{route: "GET /my/nominations/:id/edit", path: "/my/nominations/{n" + authzYear(ySubmission) + "}/edit", want: wantPageOwner},
+		{route: "GET /my/nominations/:id/edit", path: "/my/nominations/{thirdParty}/edit", want: [authzActors]string{"303 /login", "2xx", "404", "404", "404", "404"}},
 		{route: "GET /contests/:year/ballot", path: "/contests/" + authzYear(yVoting) + "/ballot", want: wantPageUsers},
 		{route: "GET /contests/:year/ballot/confirm", path: "/contests/" + authzYear(yVoting) + "/ballot/confirm?category=3&nomination_id={n" + authzYear(yVoting) + "}", want: wantPageUsers},
 		{route: "GET /contests/:year/my-votes", path: "/contests/" + authzYear(ySelection) + "/my-votes", want: wantPageUsers},
@@ -113,6 +114,7 @@ func authzRows() []authzRow {
 		{route: "POST /contests/:year/ballot", path: "/contests/" + authzYear(yVoting) + "/ballot", body: authzForm(url.Values{"category": {"4"}, "nomination_id": {"{n" + authzYear(yVoting) + "b}"}}), want: wantUserFormsTo("/contests/" + authzYear(yVoting) + "/ballot?category=4&done=voted")},
 		{route: "POST /my/projects", path: "/my/projects", body: authzForm(projectFormFor("Matrix project")), want: wantUserFormsTo("/my/projects/")},
 		{route: "POST /my/projects/:id", path: "/my/projects/{draft}", body: authzForm(projectFormFor("Owner draft, edited")), want: wantOwnerFormTo("/my/projects/{draft}/edit?done=saved")},
+		{route: "POST /my/projects/:id", path: "/my/projects/{published}", body: authzForm(projectFormFor("Owner project, edited")), want: wantOwnerFormTo("/my/projects/{published}/edit?done=saved")},
 		{route: "POST /my/projects/:id/submit", path: "/my/projects/{freshDraft}/submit", want: wantOwnerFormTo("/my/projects?done=submitted")},
 		{route: "POST /contests/:year/nominate", path: "/contests/" + authzYear(ySubmission) + "/nominate", body: nominate, want: wantUserFormsTo("/my/nominations?done=nominated")},
 		{route: "POST /my/nominations/:id", path: "/my/nominations/{n" + authzYear(ySubmission) + "}", body: editNomination, want: wantOwnerFormTo("/my/nominations?done=saved")},
@@ -155,6 +157,9 @@ func authzRows() []authzRow {
 		{route: "GET /api/v1/nominations/:id", path: "/api/v1/nominations/{n" + authzYear(yReview) + "}", want: wantOwnerOrAdmin},
 		{route: "GET /api/v1/nominations/:id", path: "/api/v1/nominations/{n" + authzYear(yVoting) + "}", want: wantEveryone},
 		{route: "GET /api/v1/nominations/:id", path: "/api/v1/nominations/{n" + authzYear(yVoting) + "c}", want: wantOwnerOrAdmin},
+		// The project's owner reads a nomination of it by another, which
+		// they may withdraw (SPEC §5).
+		{route: "GET /api/v1/nominations/:id", path: "/api/v1/nominations/{thirdParty}", want: [authzActors]string{"404", "2xx", "2xx", "404", "404", "2xx"}},
 		// The API: signed-in users, and owners.
 		{route: "GET /api/v1/me", path: "/api/v1/me", want: wantAPIUsers},
 		{route: "PATCH /api/v1/me", path: "/api/v1/me", body: `{"name":"Matrix Name"}`, want: wantAPIUsers},
@@ -162,6 +167,12 @@ func authzRows() []authzRow {
 		{route: "GET /api/v1/me/projects", path: "/api/v1/me/projects", want: wantAPIUsers},
 		{route: "POST /api/v1/projects", path: "/api/v1/projects", body: projectBody("Matrix project"), want: wantAPIUsers},
 		{route: "PATCH /api/v1/projects/:id", path: "/api/v1/projects/{draft}", body: `{"title":"Owner draft, edited"}`, want: wantAPIOwner},
+		// A published project is everyone's to read and only its owner's to
+		// change.
+		{route: "PATCH /api/v1/projects/:id", path: "/api/v1/projects/{published}", body: `{"title":"Owner project, edited"}`, want: wantAPIOwner},
+		// A published project without changes has nothing to submit: its
+		// owner hears so, anyone else that there is no such project.
+		{route: "POST /api/v1/projects/:id/submit", path: "/api/v1/projects/{freshPublished}/submit", want: [authzActors]string{"401", "404", "409", "404", "404", "404"}},
 		{route: "DELETE /api/v1/projects/:id", path: "/api/v1/projects/{freshDraft}", want: wantAPIOwner},
 		{route: "POST /api/v1/projects/:id/submit", path: "/api/v1/projects/{freshDraft}/submit", want: wantAPIOwner},
 		{route: "GET /api/v1/me/nominations", path: "/api/v1/me/nominations", want: wantAPIUsers},
@@ -171,6 +182,7 @@ func authzRows() []authzRow {
 		{route: "PATCH /api/v1/nominations/:id", path: "/api/v1/nominations/{n" + authzYear(ySubmission) + "}", body: fmt.Sprintf(`{"impact":%q}`, words(60, "impact")), want: wantAPIOwner},
 		{route: "PATCH /api/v1/nominations/:id", path: "/api/v1/nominations/{n" + authzYear(yReview) + "}", body: fmt.Sprintf(`{"impact":%q}`, words(60, "impact")), want: [authzActors]string{"401", "404", "409", "404", "404", "404"}},
 		{route: "DELETE /api/v1/nominations/:id", path: "/api/v1/nominations/{freshNomination}", want: wantAPIOwner},
+		{route: "DELETE /api/v1/nominations/:id", path: "/api/v1/nominations/{n" + authzYear(yReview) + "}", want: [authzActors]string{"401", "404", "409", "404", "404", "404"}},
 		// A nomination of the owner's project by another stakeholder: its
 		// nominator edits it, and both may withdraw it (SPEC §5).
 		{route: "PATCH /api/v1/nominations/:id", path: "/api/v1/nominations/{thirdParty}", body: fmt.Sprintf(`{"impact":%q}`, words(60, "impact")), want: [authzActors]string{"401", "2xx", "404", "404", "404", "404"}},
@@ -180,6 +192,8 @@ func authzRows() []authzRow {
 		{route: "POST /api/v1/contests/:year/votes", path: "/api/v1/contests/" + authzYear(ySelection) + "/votes", body: `{"category":4,"nomination_id":"{n` + authzYear(ySelection) + `b}"}`, want: [authzActors]string{"401", "409", "409", "409", "409", "409"}},
 		{route: "GET /api/v1/me/votes", path: "/api/v1/me/votes?contest=" + authzYear(ySelection), want: wantAPIUsers},
 		{route: "GET /api/v1/me/votes/:id/proof", path: "/api/v1/me/votes/{v" + authzYear(ySelection) + "}/proof", want: wantAPIOwner},
+		// Before the commitment is published, the voter hears when it will be.
+		{route: "GET /api/v1/me/votes/:id/proof", path: "/api/v1/me/votes/{v" + authzYear(yTallied) + "}/proof", want: [authzActors]string{"401", "404", "409", "404", "404", "404"}},
 		// The API: the Expert Group.
 		{route: "GET /api/v1/reviewer/conflicts", path: "/api/v1/reviewer/conflicts", want: wantAPIReviewers},
 		{route: "PUT /api/v1/reviewer/conflicts", path: "/api/v1/reviewer/conflicts", body: `{"organizations":["Nowhere Org"],"countries":[]}`, want: wantAPIReviewers},
