@@ -65,19 +65,21 @@ const authzDay = 24 * time.Hour
 // voting has opened, the owner's vote for it ({v2036}).
 type authzWorld struct {
 	s      *testServer
-	now    time.Time
 	actors [authzActors]*authzActor
 	params map[string]string
 	fresh  int
 }
 
+// newAuthzWorld builds the world on a test server, walking each contest
+// through its stages with the injectable clock, and leaves the clock at
+// the one time the matrix is checked at, every actor signed in.
 func newAuthzWorld(t *testing.T) *authzWorld {
 	t.Helper()
 	s := newServer(t)
 	// Later than the real time, so every step of the setup comes after
 	// the signing key's creation.
 	now := s.clock.Now().Add(60 * authzDay).Truncate(time.Hour)
-	w := &authzWorld{s: s, now: now, params: map[string]string{}}
+	w := &authzWorld{s: s, params: map[string]string{}}
 	emails := [authzActors]string{"", "stakeholder@example.org", "owner@example.org", "reviewer@expert.example",
 		"assigned@expert.example", "admin@example.org"}
 	roles := [authzActors][]models.Role{actReviewer: {models.RoleReviewer}, actAssigned: {models.RoleReviewer}, actAdmin: {models.RoleAdmin}}
@@ -193,8 +195,7 @@ func (w *authzWorld) wantAPI(t *testing.T, method, path, body string, actor, wan
 // publishedProject stores a published project of the owner.
 func (w *authzWorld) publishedProject(t *testing.T, org string) models.Project {
 	t.Helper()
-	p := (&prizesServer{testServer: w.s}).publishedProject(t, w.actors[actOwner].user.ID, org, "c3", "c4")
-	return p
+	return (&prizesServer{testServer: w.s}).publishedProject(t, w.actors[actOwner].user.ID, org, "c3", "c4")
 }
 
 // draft is a new draft project of the owner.
