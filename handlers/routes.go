@@ -66,6 +66,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	signedInForms.POST("/contests/:year/nominate", w.nominate)
 	signedInForms.POST("/my/nominations/:id", w.saveNomination)
 	signedInForms.POST("/my/nominations/:id/withdraw", w.withdrawNomination)
+	w.consoleRoutes(pages, forms) // the secretariat's console, for admins (page_admin_home.go)
 	root.GET("/assets/:name", s.asset)
 	root.GET("/sitemap.xml", w.sitemap) // the published projects, for search engines
 	root.GET("/robots.txt", w.robots)
