@@ -82,7 +82,7 @@ func TestScreeningPage_MarksIneligibleWithAReason(t *testing.T) {
 	if titles := screeningTitles(doc); len(titles) != 1 || !strings.Contains(text(doc.Find(".reason")), "The project started in 2026.") {
 		t.Errorf("ineligible list %v, reason %q", titles, text(doc.Find(".reason")))
 	}
-	if doc.Find("#nomination-" + n.ID + " form").Length() != 0 {
+	if doc.Find("#nomination-"+n.ID+" form").Length() != 0 {
 		t.Error("an ineligible nomination still offers the screening form")
 	}
 	doc = wantPage(t, b.post(t, action, url.Values{"version": {version}, "reason": {"Again."}}), http.StatusPreconditionFailed)
