@@ -152,3 +152,18 @@ func TestAssignmentsPage_PagesTheNominationsOnTheServer(t *testing.T) {
 		t.Errorf("second page %d nominations", n)
 	}
 }
+
+func TestAutoAssign_APIReportsEachUncoveredNominationsConflictFreeReviewers(t *testing.T) {
+	s := newReviewSetup(t, "", []string{"Digital Sahel"}, 2)
+	s.at(t, subCloses)
+	if _, err := s.store.UpdateProfile(context.Background(), s.reviewers[0].ID, 0, storeProfileOrg("Digital Sahel"), s.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rec := s.do(t, http.MethodPost, "/api/v1/admin/contests/2027/assignments/auto", nil, bearer(s.adminTok)...)
+	report := decode[struct {
+		Uncovered []models.Uncovered `json:"uncovered"`
+	}](t, rec)
+	if len(report.Uncovered) != 1 || report.Uncovered[0].Missing != 2 || report.Uncovered[0].Possible != 1 {
+		t.Errorf("uncovered %+v, want the nomination missing 2 with 1 conflict-free reviewer", report.Uncovered)
+	}
+}
