@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -165,5 +166,33 @@ func TestAutoAssign_APIReportsEachUncoveredNominationsConflictFreeReviewers(t *t
 	}](t, rec)
 	if len(report.Uncovered) != 1 || report.Uncovered[0].Missing != 2 || report.Uncovered[0].Possible != 1 {
 		t.Errorf("uncovered %+v, want the nomination missing 2 with 1 conflict-free reviewer", report.Uncovered)
+	}
+}
+
+// formRequest is the POST of form by the browser b, as its pages send it.
+func (b *browser) formRequest(path string, form url.Values) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", testPublicURL)
+	req.Header.Set("Accept", browserAccept)
+	for _, c := range b.cookies {
+		req.AddCookie(c)
+	}
+	return req
+}
+
+func TestAssignmentsPage_ConcurrentManualAssignmentsOfOneReviewerMakeOne(t *testing.T) {
+	s := newReviewSetup(t, "", []string{"Digital Sahel"}, 1)
+	s.at(t, subCloses)
+	b := s.adminBrowser(t)
+	form := url.Values{"nomination_id": {s.nominations[0].ID}, "reviewer_id": {s.reviewers[0].ID}}
+	recs := s.concurrently(t, 8, func(int) *http.Request { return b.formRequest("/admin/contests/2027/assignments", form) })
+	counts := statusCounts(recs)
+	if counts[http.StatusSeeOther] != 1 || counts[http.StatusConflict] != 7 {
+		t.Errorf("answers %v, want one assignment and seven refusals", counts)
+	}
+	if got := len(s.assignments(t)); got != 1 {
+		t.Errorf("%d assignments stored, want 1", got)
 	}
 }

@@ -136,3 +136,23 @@ func TestModerationPage_PagesAndSortsLongQueuesOnTheServer(t *testing.T) {
 	b.get(t, "/admin/projects?sort=title", http.StatusNotFound)
 	b.get(t, "/admin/projects?cursor=bogus", http.StatusNotFound)
 }
+
+func TestModerationPage_ConcurrentDecisionsOnOneProjectApplyOnce(t *testing.T) {
+	s := newPrizes(t, "")
+	p := s.submittedProjects(t, 1)[0]
+	b := s.adminBrowser(t)
+	recs := s.concurrently(t, 6, func(i int) *http.Request {
+		form := url.Values{"step": {"publish"}, "version": {fmt.Sprint(p.Version)}}
+		if i%2 == 1 {
+			form = url.Values{"step": {"reject"}, "note": {"Not an ICT project."}, "version": {fmt.Sprint(p.Version)}}
+		}
+		return b.formRequest("/admin/projects/"+p.ID+"/moderate", form)
+	})
+	counts := statusCounts(recs)
+	if counts[http.StatusSeeOther] != 1 || counts[http.StatusSeeOther]+counts[http.StatusConflict]+counts[http.StatusPreconditionFailed] != 6 {
+		t.Errorf("answers %v, want one decision applied and the others refused", counts)
+	}
+	if got := s.projectState(t, p.ID); got.State == models.ProjectSubmitted || got.Version != p.Version+1 {
+		t.Errorf("after the decisions: %s at version %d (from %d)", got.State, got.Version, p.Version)
+	}
+}
