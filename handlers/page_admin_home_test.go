@@ -83,3 +83,21 @@ func TestConsole_NotFoundForNonAdminsAndLoginForVisitors(t *testing.T) {
 	}
 	wantProblem(t, s.do(t, http.MethodGet, "/api/v1/contests/2031", nil), http.StatusNotFound, "not-found")
 }
+
+func TestConsolePages_SpeakEveryLanguageWithNoTextMissing(t *testing.T) {
+	s := newPrizes(t, "")
+	for _, lang := range []string{"en", "fr", "es", "ar", "zh", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			b := loggedIn(t, s.testServer, "admin@example.org", lang)
+			for _, page := range consolePages {
+				doc := b.get(t, page, http.StatusOK)
+				if got, _ := doc.Find("html").Attr("lang"); got != lang {
+					t.Errorf("%s: lang %q", page, got)
+				}
+				if body := text(doc.Find("body")); strings.Contains(body, "console.") || strings.Contains(body, "{{") {
+					t.Errorf("%s: a text is missing: %.300s", page, body[max(0, strings.Index(body, "console.")-100):])
+				}
+			}
+		})
+	}
+}
