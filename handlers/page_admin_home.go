@@ -52,9 +52,9 @@ func requirePageAdmin() gin.HandlerFunc {
 	}
 }
 
-// consoleContest is a contest as the console's home lists it: where it
+// adminContest is a contest as the console's home lists it: where it
 // stands and its stages.
-type consoleContest struct {
+type adminContest struct {
 	Year         int
 	Title, Phase string
 	PhaseOpen    bool
@@ -77,19 +77,19 @@ func (w *webUI) consoleHome(c *gin.Context) {
 		v.Notice = v.L.T("console.contest.created")
 	}
 	now := w.clock.Now()
-	contests := make([]consoleContest, 0, len(list))
+	contests := make([]adminContest, 0, len(list))
 	for _, contest := range list {
-		contests = append(contests, consoleContestOf(v.L, contest, now))
+		contests = append(contests, adminContestOf(v.L, contest, now))
 	}
 	v.Data = contests
 	w.render(c, http.StatusOK, "admin_home", v)
 }
 
-// consoleContestOf says in l where contest stands at now: the window open,
+// adminContestOf says in l where contest stands at now: the window open,
 // or whether it is before, between or after its windows.
-func consoleContestOf(l *locale.Locale, contest models.Contest, now time.Time) consoleContest {
+func adminContestOf(l *locale.Locale, contest models.Contest, now time.Time) adminContest {
 	sum := summarize(l, contest, now)
-	cc := consoleContest{Year: contest.Year, Title: contest.Title, Windows: sum.Windows}
+	cc := adminContest{Year: contest.Year, Title: contest.Title, Windows: sum.Windows}
 	first, last := contest.Schedule.Window(models.WindowNames[0]), contest.Schedule.Window(models.WindowNames[len(models.WindowNames)-1])
 	switch {
 	case sum.Open != nil:

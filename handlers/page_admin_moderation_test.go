@@ -31,11 +31,11 @@ func (s *prizesServer) submittedProjects(t *testing.T, n int) []models.Project {
 	if err := s.store.InsertProjects(context.Background(), ps); err != nil {
 		t.Fatal(err)
 	}
-	s.catchUp(t)
+	s.reindex(t)
 	return ps
 }
 
-func (s *prizesServer) catchUp(t *testing.T) {
+func (s *prizesServer) reindex(t *testing.T) {
 	t.Helper()
 	if _, err := s.search.CatchUp(context.Background(), s.store); err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestModerationPage_PublishesReturnsAndRejectsWithTheNotesTheyNeed(t *testin
 	if doc.Find(".form-errors").Length() != 1 {
 		t.Error("publishing a project twice gives no error")
 	}
-	s.catchUp(t)
+	s.reindex(t)
 	doc = b.get(t, "/admin/projects?done=published", http.StatusOK)
 	if len(queueTitles(doc)) != 0 || text(doc.Find(".notice")) != "The project is published." {
 		t.Errorf("after the decisions the queue holds %v, notice %q", queueTitles(doc), text(doc.Find(".notice")))

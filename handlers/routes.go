@@ -32,6 +32,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	pages.GET("/forgot-password", w.forgotPage)
 	pages.GET("/reset-password", w.resetPage) // the link in the reset mail
 	forms := pages.Group("", w.refuseCrossSite())
+	w.consoleRoutes(pages, forms) // the secretariat's console, for admins (page_admin_home.go)
 	forms.POST("/register", w.register)
 	forms.POST("/verify-email", w.verifyEmail)
 	forms.POST("/login", w.login)
@@ -66,7 +67,6 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	signedInForms.POST("/contests/:year/nominate", w.nominate)
 	signedInForms.POST("/my/nominations/:id", w.saveNomination)
 	signedInForms.POST("/my/nominations/:id/withdraw", w.withdrawNomination)
-	w.consoleRoutes(pages, forms) // the secretariat's console, for admins (page_admin_home.go)
 	root.GET("/assets/:name", s.asset)
 	root.GET("/sitemap.xml", w.sitemap) // the published projects, for search engines
 	root.GET("/robots.txt", w.robots)
