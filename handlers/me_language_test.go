@@ -122,6 +122,12 @@ func TestProfilePage_LanguageShownEditedAndCheckedNextToItsField(t *testing.T) {
 	if u, _, _ := s.store.UserCredentials(context.Background(), "amina@example.org"); u.Language != "fr" {
 		t.Errorf("stored language %q, want fr", u.Language)
 	}
+	form.Del("language")
+	form.Set("name", "Amina D.")
+	wantRedirect(t, b.post(t, "/profile", form), "/profile")
+	if u, _, _ := s.store.UserCredentials(context.Background(), "amina@example.org"); u.Language != "fr" || u.Name != "Amina D." {
+		t.Errorf("a form without the language: %q %q, want fr kept", u.Language, u.Name)
+	}
 }
 
 func TestNominationMail_FrenchNominatorGetsItInFrench(t *testing.T) {

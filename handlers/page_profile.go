@@ -42,8 +42,13 @@ func (w *webUI) saveProfile(c *gin.Context) {
 	ctx := useCase(c)
 	v.Title, v.Form = v.L.T("profile.title"), formValues(postForm(c), profileFields...)
 	name, org := v.Form.Get("name"), v.Form.Get("organization")
-	st, country, lang := models.StakeholderType(v.Form.Get("stakeholder_type")), v.Form.Get("country"), v.Form.Get("language")
-	req := patchMeRequest{Name: &name, Organization: &org, StakeholderType: &st, Country: &country, Language: &lang}
+	st, country := models.StakeholderType(v.Form.Get("stakeholder_type")), v.Form.Get("country")
+	req := patchMeRequest{Name: &name, Organization: &org, StakeholderType: &st, Country: &country}
+	if lang, sent := postForm(c)["language"]; sent {
+		req.Language = &lang[0]
+	} else {
+		v.Form.Set("language", v.User.Language) // a form without the field leaves the language as it is
+	}
 	req.normalize()
 	if v.Errors = checkForm(v.L, req); len(v.Errors) > 0 {
 		user, err := w.app.Profile(ctx, *v.User)
