@@ -33,7 +33,8 @@ const (
 )
 
 // MailData is what a mail text may name; each text uses the fields its
-// mail is about.
+// mail is about. Its year, dates, category name and decision reach the
+// texts written in the mail's language (mailView).
 type MailData struct {
 	// Name is the recipient's name.
 	Name string
@@ -43,7 +44,8 @@ type MailData struct {
 	Year int
 	// Nomination is the nomination a nominator's mail is about.
 	Nomination models.Nomination
-	// ActionLine is the name of the nomination's category.
+	// ActionLine is the name of the nomination's category; a mail names
+	// the category of Nomination in its own language instead.
 	ActionLine string
 	// ClosesAt is when the submission window closes, in UTC.
 	ClosesAt time.Time
