@@ -98,6 +98,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		}
 	}
 	w.params["bystander"] = s.createUser(t, "bystander@example.org").Email
+	w.params["admin"] = w.actors[actAdmin].user.ID // the admin's own account
 
 	for _, year := range []int{ySubmission, yReview, yShortlist, yVoting, yTallied, ySelection, yDone, yPublished, yShortlistPages, yDonePages} {
 		start := now.Add(-authzStageStart[year])

@@ -354,6 +354,8 @@ func authzConsoleRows() []authzRow {
 		// While the selection window is open the results wait.
 		{route: "POST /admin/contests/:year/publish/results", path: "/admin/contests/" + selection + "/publish/results", body: confirm, want: wantAdminFormAnswers("409")},
 		{route: "POST /admin/users/:id", path: "/admin/users/{freshUser}", body: authzForm(url.Values{"change": {"disable"}}), want: wantAdminFormTo("/admin/users?done=disabled")},
+		// An admin cannot lock themselves out.
+		{route: "POST /admin/users/:id", path: "/admin/users/{admin}", body: authzForm(url.Values{"change": {"disable"}}), want: wantAdminFormAnswers("409")},
 	}
 }
 
