@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,4 +283,84 @@ func TestCatalogueTable_SearchesFindWhatTheIndexFinds(t *testing.T) {
 		}
 	}
 	compare(again)
+}
+
+// Searches and filtered pages read the table while changes write it: the
+// race detector watches the table's locking, and once the writes are done
+// the table answers as the index does.
+func TestCatalogueTable_ConcurrentSearchesWhileChangesLand(t *testing.T) {
+	x, err := search.Open(filepath.Join(t.TempDir(), "idx"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rng := rand.New(rand.NewPCG(5, 5))
+	now := time.Now().UTC()
+	ps := make([]models.Project, 80)
+	for i := range ps {
+		ps[i] = seed.Project(rng, "owner", now)
+		ps[i].ID, ps[i].Seq = fmt.Sprintf("p%04d", i), int64(i+1)
+	}
+	if _, err := x.CatchUp(context.Background(), sliceSource(ps)); err != nil {
+		t.Fatal(err)
+	}
+	x.WaitTable()
+	ctx := context.Background()
+	queries := []search.CatalogueQuery{
+		{Text: "digital health", Sort: "relevance", Limit: 10, Facets: true},
+		{Text: "rural zebrafish", Sort: "relevance", Limit: 5, Facets: true},
+		{Sort: "newest", Limit: 20, Facets: true, Regions: []string{string(models.Regions[0])}},
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for r := range 4 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := x.Catalogue(ctx, queries[(r+i)%len(queries)]); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	var writers sync.WaitGroup
+	for w := range 2 {
+		writers.Go(func() {
+			for i := range 20 {
+				p := ps[w*40+i]
+				p.Seq = int64(1000 + w*40 + i)
+				pub := *p.Published
+				pub.Title = fmt.Sprintf("Zebrafish river telemetry %d", i)
+				p.Published = &pub
+				if i%10 == 0 {
+					p.Deleted = true
+				}
+				x.ProjectChanged(p)
+			}
+		})
+	}
+	writers.Wait()
+	close(stop)
+	wg.Wait()
+	for _, q := range queries {
+		fromTable, err := x.Catalogue(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromIndex, err := x.CatalogueFromIndex(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fromTable.Total != fromIndex.Total || !reflect.DeepEqual(fromTable.Facets, fromIndex.Facets) {
+			t.Fatalf("%+v after the changes: table %d %v, index %d %v", q, fromTable.Total, fromTable.Facets, fromIndex.Total, fromIndex.Facets)
+		}
+	}
+	if res, _ := x.Catalogue(ctx, search.CatalogueQuery{Text: "zebrafish", Sort: "relevance", Limit: 1}); res.Total != 36 {
+		t.Fatalf("zebrafish finds %d entries, want the 40 renamed less the 4 deleted", res.Total)
+	}
 }
