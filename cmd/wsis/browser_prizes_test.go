@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestUI_PrizesJourneyInArabicInARealBrowser follows a WSIS year through
+// the pages, each person in a browser session of their own: a stakeholder
+// records two projects in Arabic and nominates each in a category of its
+// own; the secretariat (in English) makes two Expert Group members
+// reviewers on the accounts page; the experts (in French) score both
+// nominations with the scoring form; the stakeholder and a second voter
+// vote; the secretariat invalidates the second voter's votes from the
+// anomalies page and publishes the champions; the experts pick the winners
+// on the selection page; the secretariat publishes the results, which show
+// both winners with the one valid vote each. The steps whose console pages
+// do not exist yet call the API (browser_api_test.go). Every page visited
+// passes axe-core, and every public and console page passes it in every
+// language.
+func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
+	exe := browserPath(t)
+	base, stop := startServer(t, t.TempDir(), io.Discard)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	const year = "2031"
+	// API until the schedule editor exists: the contest, submissions open.
+	api := apiClient{t: t, base: base}
+	api.token = api.login("chief@example.org", "chief admin password")
+	now := time.Now().UTC().Truncate(time.Second)
+	api.call(http.MethodPost, "/api/v1/admin/contests", http.StatusCreated, map[string]any{"year": 2031, "title": "WSIS Prizes 2031",
+		"schedule": schedule(now.Add(-time.Hour), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour), now.Add(4*time.Hour))})
+
+	ctx := newBrowserContext(t, exe, 4*time.Minute)
+	amina := person{"amina@example.org", "أمينة", "Digital Sahel", "civil-society", "SN", "ar"}
+	register(t, ctx, base, amina)
+	screenshot(t, ctx, "journey-01-registered")
+	verifyEmail(t, ctx, base, amina.email)
+	admin := newSession(t, ctx)
+	logIn(t, admin, base, "chief@example.org", "chief admin password", "en")
+
+	var projects []string
+	for _, p := range []struct{ title, line string }{{"شبكات القرى المجتمعية", "c2"}, {"مدارس رقمية للجميع", "c4"}} {
+		id := recordProject(t, ctx, base, p.title, p.line)
+		// API until the moderation queue exists.
+		api.call(http.MethodPost, "/api/v1/admin/projects/"+id+"/publish", http.StatusOK, nil)
+		projects = append(projects, id)
+	}
+	screenshot(t, ctx, "journey-02-projects")
+	for i, category := range []string{"2", "4"} {
+		nominate(t, ctx, base, projects[i], category)
+	}
+	screenshot(t, ctx, "journey-03-nominations")
+
+	// The Expert Group: two experts register in French; the secretariat
+	// grants them the reviewer role on the accounts page.
+	var experts []string
+	var reviewers []reviewerSession
+	for i, name := range []string{"Claire Dubois", "Moussa Diallo"} {
+		p := person{"expert" + string(rune('0'+i)) + "@example.org", name, "WSIS Expert Group", "academia", "CH", "fr"}
+		s := newSession(t, ctx)
+		register(t, s, base, p)
+		id := userID(t, admin, base, p.email)
+		grantReviewer(t, admin, id)
+		experts = append(experts, id)
+		reviewers = append(reviewers, reviewerSession{p, s})
+	}
+	screenshot(t, admin, "journey-04-console-reviewers-granted")
+
+	// API until the schedule editor and the assignments page exist: the
+	// submissions close, the review opens and both experts review both
+	// nominations.
+	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
+		"schedule": schedule(now.Add(-4*time.Hour), now.Add(-time.Minute), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour), now.Add(4*time.Hour))})
+	api.call(http.MethodPost, "/api/v1/admin/contests/2031/assignments/auto", http.StatusOK,
+		map[string]any{"reviews_per_nomination": 2, "reviewer_ids": experts})
+
+	scores := []string{"8", "7", "6", "9", "5", "7", "8", "9"}
+	for i, r := range reviewers {
+		if n := scoreAssignments(t, r.ctx, base, scores); n != 2 {
+			t.Fatalf("%s scored %d assignments, want 2", r.email, n)
+		}
+		screenshot(t, r.ctx, "journey-05-review-submitted-"+string(rune('0'+i)))
+	}
+	var progress int
+	if err := chromedp.Run(admin, chromedp.Navigate(base+"/admin/contests/"+year+"/reviewers"), chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("main tbody tr").length`, &progress)); err != nil {
+		t.Fatalf("reviewers' progress: %v", err)
+	}
+	screenshot(t, admin, "journey-06-console-reviewers-progress")
+	if progress != 2 {
+		t.Errorf("the reviewers' progress lists %d reviewers, want 2", progress)
+	}
+
+	// API until the schedule editor and the rankings page exist: the review
+	// closes, the nominees are published and voting opens.
+	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
+		"schedule": schedule(now.Add(-4*time.Hour), now.Add(-3*time.Hour), now.Add(-2*time.Hour), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour))})
+	var published struct {
+		Nominees []string `json:"nominees"`
+	}
+	api.decode(api.call(http.MethodPost, "/api/v1/admin/contests/2031/nominees/publish", http.StatusOK, nil), &published)
+	if len(published.Nominees) != 2 {
+		t.Fatalf("the ranking made %d nominees, want both nominations", len(published.Nominees))
+	}
+	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
+		"schedule": map[string]any{"voting": window(now.Add(-time.Minute), now.Add(time.Hour))}})
+
+	for _, category := range []string{"2", "4"} {
+		if got := vote(t, ctx, base, year, category); !strings.Contains(got, "تم تسجيل صوتك") {
+			t.Errorf("after voting in category %s: %q", category, got)
+		}
+		screenshot(t, ctx, "journey-07-voted-category-"+category)
+	}
+	var receipts int
+	var dir string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/contests/"+year+"/my-votes"),
+		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("tbody code.receipt").length`, &receipts),
+		chromedp.Evaluate(`document.documentElement.dir`, &dir),
+	)
+	if err != nil {
+		t.Fatalf("my votes: %v", err)
+	}
+	screenshot(t, ctx, "journey-08-my-votes")
+	if receipts != 2 || dir != "rtl" {
+		t.Errorf("my votes in Arabic show %d receipts (dir %q), want 2", receipts, dir)
+	}
+	// A second voter, whose votes the secretariat will find suspect.
+	sam := person{"sam@example.org", "Sam Carter", "Open Mesh", "private-sector", "GB", "en"}
+	voter := newSession(t, ctx)
+	register(t, voter, base, sam)
+	verifyEmail(t, voter, base, sam.email)
+	vote(t, voter, base, year, "2")
+
+	// API until the schedule editor exists: voting closes and the
+	// selection opens. The secretariat invalidates the second voter's vote
+	// and publishes the champions.
+	closed := time.Now().UTC().Truncate(time.Second)
+	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{"schedule": map[string]any{
+		"voting": window(now.Add(-time.Minute), closed), "selection": window(closed, closed.Add(time.Hour))}})
+	if got := invalidateVoter(t, admin, base, year, userID(t, admin, base, sam.email), "One account of a vote-buying ring."); got != "Done: 1 votes invalidated now, 0 were invalid already." {
+		t.Errorf("after invalidating the second voter's votes: %q", got)
+	}
+	screenshot(t, admin, "journey-09-console-invalidated")
+	if err := chromedp.Run(admin, chromedp.Navigate(base+"/admin/contests/"+year+"/tally"), chromedp.WaitVisible(`main h1`, chromedp.ByQuery)); err != nil {
+		t.Fatalf("tally: %v", err)
+	}
+	screenshot(t, admin, "journey-10-console-tally")
+	if got := publish(t, admin, base, year, "champions"); got != "The champions are published." {
+		t.Errorf("after publishing the champions: %q %s", got, formErrors(admin))
+	}
+	screenshot(t, admin, "journey-11-console-champions")
+
+	// The experts pick each category's winner.
+	for i, r := range reviewers {
+		pickWinners(t, r.ctx, base, year, []string{"2", "4"})
+		screenshot(t, r.ctx, "journey-12-selection-"+string(rune('0'+i)))
+	}
+
+	// API until the schedule editor exists: the selection window closes;
+	// the secretariat publishes the results.
+	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{"schedule": map[string]any{
+		"selection": window(closed, time.Now().UTC().Truncate(time.Second).Add(time.Second))}})
+	time.Sleep(1100 * time.Millisecond) // until the selection window has closed
+	if got := publish(t, admin, base, year, "results"); got != "The results are published." {
+		t.Errorf("after publishing the results: %q %s", got, formErrors(admin))
+	}
+	screenshot(t, admin, "journey-13-console-results")
+	checkResults(t, ctx, base, year)
+	checkProof(t, ctx, base, year)
+
+	// Every page of the journey, in every language, passes axe-core and is
+	// right-to-left exactly in Arabic: the public and stakeholder pages as
+	// the stakeholder, the console pages as the secretariat and an expert.
+	var proofPage, assignment string
+	if err := chromedp.Run(ctx, chromedp.Navigate(base+"/contests/"+year+"/my-votes"),
+		chromedp.AttributeValue(`tbody a[href$="/proof"]`, "href", &proofPage, nil, chromedp.ByQuery)); err != nil {
+		t.Fatalf("my votes: %v", err)
+	}
+	if err := chromedp.Run(reviewers[0].ctx, chromedp.Navigate(base+"/review"),
+		chromedp.AttributeValue(`main tbody th a`, "href", &assignment, nil, chromedp.ByQuery)); err != nil {
+		t.Fatalf("reviewer's console: %v", err)
+	}
+	everyLanguage(t, ctx, base, "/", "/projects", "/projects/"+projects[0], "/stats", "/contests/2031/nominees?category=2",
+		"/contests/2031/results", "/contests/2031/ballot?category=2", "/contests/2031/my-votes", proofPage, "/profile",
+		"/my/projects", "/my/projects/"+projects[0]+"/edit", "/my/nominations", "/contests/2031/nominate")
+	everyLanguage(t, admin, base, "/admin/users", "/admin/audit", "/admin/exports", "/admin/contests/2031/reviewers",
+		"/admin/contests/2031/tally", "/admin/contests/2031/anomalies", "/admin/contests/2031/publish")
+	everyLanguage(t, reviewers[0].ctx, base, "/review", "/review/conflicts", assignment, "/review/contests/2031/selection")
+}
+
+// reviewerSession is an Expert Group member's browser session.
+type reviewerSession struct {
+	person
+	ctx context.Context
+}
+
+// checkResults reads the published results in Arabic: each category's
+// nominee is its winner with the one valid vote, and category 2 counts the
+// invalidated vote.
+func checkResults(t *testing.T, ctx context.Context, base, year string) {
+	t.Helper()
+	var tables, winners int
+	var invalidated []string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/contests/"+year+"/results?lang=ar"),
+		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll("main table")].filter(t => t.querySelector("tbody tr")).length`, &tables),
+		chromedp.Evaluate(`[...document.querySelectorAll("tbody tr.winner")].filter(r => r.cells[2].textContent === "١" && r.cells[3].textContent === "فائز").length`, &winners),
+		chromedp.Evaluate(`[...document.querySelectorAll("main section .meta")].map(p => p.textContent)`, &invalidated),
+	)
+	if err != nil {
+		t.Fatalf("results: %v", err)
+	}
+	screenshot(t, ctx, "journey-14-results")
+	if tables != 2 || winners != 2 {
+		t.Errorf("the results show %d categories and %d winners with one vote, want 2 and 2", tables, winners)
+	}
+	if len(invalidated) != 2 || invalidated[0] != "أُلغي صوت واحد في هذه الفئة." || invalidated[1] != "لم يُلغ أي صوت في هذه الفئة." {
+		t.Errorf("the results count the invalidated votes as %q, want one in category 2 and none in 4", invalidated)
+	}
+}
+
+// checkProof has the voter check, in the browser, that their first vote is
+// in the published tree of its category; a proof towards another root
+// fails.
+func checkProof(t *testing.T, ctx context.Context, base, year string) {
+	t.Helper()
+	var state, tampered string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/contests/"+year+"/my-votes?lang=ar"),
+		chromedp.Click(`tbody a[href$="/proof"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`button[data-verify-proof]`, chromedp.ByQuery),
+		chromedp.Click(`button[data-verify-proof]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-proof-result][data-state]`, chromedp.ByQuery),
+		chromedp.AttributeValue(`[data-proof-result]`, "data-state", &state, nil, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("proof: %v", err)
+	}
+	screenshot(t, ctx, "journey-15-proof-verified")
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(`document.querySelector("[data-proof]").dataset.root = "00".repeat(32); document.querySelector("[data-proof-result]").removeAttribute("data-state")`, nil),
+		chromedp.Click(`button[data-verify-proof]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-proof-result][data-state]`, chromedp.ByQuery),
+		chromedp.AttributeValue(`[data-proof-result]`, "data-state", &tampered, nil, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("proof towards another root: %v", err)
+	}
+	if state != "verified" || tampered != "failed" {
+		t.Errorf("the browser's check: %q for the published root, %q for another; want verified and failed", state, tampered)
+	}
+}
+
+// everyLanguage shows each of pages in the six languages in the session
+// ctx: each passes axe-core, names its language and is right-to-left
+// exactly in Arabic. The session's language is Arabic afterwards.
+func everyLanguage(t *testing.T, ctx context.Context, base string, pages ...string) {
+	t.Helper()
+	for _, lang := range []string{"en", "fr", "es", "zh", "ru", "ar"} {
+		for _, page := range pages {
+			sep := "?"
+			if strings.Contains(page, "?") {
+				sep = "&"
+			}
+			var dir, htmlLang string
+			err := chromedp.Run(ctx, chromedp.Navigate(base+page+sep+"lang="+lang), chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+				chromedp.Evaluate(`document.documentElement.dir`, &dir), chromedp.Evaluate(`document.documentElement.lang`, &htmlLang))
+			if err != nil {
+				t.Fatalf("%s in %s: %v", page, lang, err)
+			}
+			if htmlLang != lang || (dir == "rtl") != (lang == "ar") {
+				t.Errorf("%s in %s: lang %q, dir %q", page, lang, htmlLang, dir)
+			}
+			checkAccessibility(t, ctx, page+" in "+lang)
+		}
+	}
+}
