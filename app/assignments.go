@@ -142,13 +142,56 @@ func (s *Service) expertGroup(ctx context.Context, ids []string) ([]models.User,
 	return out, nil
 }
 
+// ConflictOfInterest is AssignReviewer's refusal of a reviewer who must not
+// review the nomination; it is an ErrConflict whose detail says why.
+type ConflictOfInterest struct {
+	// Kind is ConflictOwnOrganization, ConflictDeclaredOrganization or
+	// ConflictDeclaredCountry.
+	Kind string
+	// Subject is the nominated organization, or the country code of a
+	// declared country.
+	Subject string
+	err     error
+}
+
+// The kinds of a conflict of interest (SPEC §5).
+const (
+	ConflictOwnOrganization      = "own_organization"
+	ConflictDeclaredOrganization = "declared_organization"
+	ConflictDeclaredCountry      = "declared_country"
+)
+
+func (e *ConflictOfInterest) Error() string { return e.err.Error() }
+func (e *ConflictOfInterest) Unwrap() error { return e.err }
+
+// conflictOfInterest names which of the rules of models.Conflicts refuses
+// reviewer for n, asking each rule on its own.
+func conflictOfInterest(reviewer models.User, c models.Conflicts, n models.Nomination, why string) error {
+	e := &ConflictOfInterest{Kind: ConflictDeclaredCountry, err: models.WithDetail(models.ErrConflict, "conflict of interest: "+why)}
+	switch {
+	case models.Conflicts{}.ConflictWith(reviewer.Organization, n) != "":
+		e.Kind, e.Subject = ConflictOwnOrganization, n.Organization
+	case models.Conflicts{Organizations: c.Organizations}.ConflictWith("", n) != "":
+		e.Kind, e.Subject = ConflictDeclaredOrganization, n.Organization
+	default:
+		for _, country := range n.Countries {
+			if (models.Conflicts{Countries: c.Countries}).ConflictWith("", models.Nomination{Countries: []string{country}}) != "" {
+				e.Subject = country
+				break
+			}
+		}
+	}
+	return e
+}
+
 // AssignReviewer assigns the reviewer with reviewerID to a nomination by
 // hand; window check, stored times and audit are one reading of the clock,
 // and the reviewer is mailed. Admins only. Returns ErrForbidden for anyone
 // else, ErrNotFound for a missing nomination or contest, ErrPhaseClosed
 // once the review window closed, a ValidationError for a reviewer who is
 // not an active one, and ErrConflict for a nomination not in review, a
-// conflict of interest (saying which) or a reviewer already assigned.
+// conflict of interest (a *ConflictOfInterest, saying which) or a reviewer
+// already assigned.
 func (s *Service) AssignReviewer(ctx context.Context, actor models.User, nominationID, reviewerID string) (models.Assignment, error) {
 	now := s.clock.Now()
 	n, err := s.store.Nomination(ctx, nominationID)
@@ -171,7 +214,7 @@ func (s *Service) AssignReviewer(ctx context.Context, actor models.User, nominat
 	}
 	if err == nil {
 		if why := conflicts.ConflictWith(reviewer.Organization, n); why != "" {
-			err = models.WithDetail(models.ErrConflict, "conflict of interest: "+why)
+			err = conflictOfInterest(reviewer, conflicts, n, why)
 		}
 	}
 	var created []models.Assignment

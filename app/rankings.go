@@ -17,6 +17,16 @@ type RankingRow struct {
 	State        models.NominationState `json:"state"`
 }
 
+// DisagreementSpread is the spread of a nomination's review totals (their
+// standard deviation, on the 0–10 scale of the criteria) from which its
+// reviewers are said to disagree: the secretariat reads those reviews
+// before it publishes the nominees.
+const DisagreementSpread = 2.0
+
+// Disagreement reports whether the row's reviewers disagree: at least two
+// submitted reviews whose totals spread by DisagreementSpread or more.
+func (r RankingRow) Disagreement() bool { return r.Reviews >= 2 && r.Spread >= DisagreementSpread }
+
 // Ranking is a contest's ranking, for one category or all.
 type Ranking struct {
 	// Normalization is the score normalization the rows are ranked by.

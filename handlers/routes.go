@@ -32,6 +32,7 @@ func (s *server) routes(r *gin.Engine, crossOrigin gin.HandlerFunc) {
 	pages.GET("/forgot-password", w.forgotPage)
 	pages.GET("/reset-password", w.resetPage) // the link in the reset mail
 	forms := pages.Group("", w.refuseCrossSite())
+	w.consoleRoutes(pages, forms) // the secretariat's console, for admins (page_admin_home.go)
 	forms.POST("/register", w.register)
 	forms.POST("/verify-email", w.verifyEmail)
 	forms.POST("/login", w.login)

@@ -39,6 +39,9 @@ type Uncovered struct {
 	// Reason says how many reviewers without a conflict exist for it, already
 	// assigned ones included, e.g. "only 2 reviewers without a conflict".
 	Reason string `json:"reason"`
+	// Possible is how many reviewers without a conflict exist for it,
+	// already assigned ones included: the number Reason says.
+	Possible int `json:"possible"`
 }
 
 // AssignResult is the new assignments and the nominations left short.
@@ -254,6 +257,7 @@ func (a *assigner) result(k int) AssignResult {
 				Nomination: nom,
 				Missing:    short,
 				Reason:     conflictFreeReason(a.existing[n] + len(a.cand[n])),
+				Possible:   a.existing[n] + len(a.cand[n]),
 			})
 		}
 	}

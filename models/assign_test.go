@@ -27,7 +27,7 @@ func TestAutoAssign_HandCheckedCases(t *testing.T) {
 				Conflict: func(nom, _ string) bool { return nom == "b" },
 			},
 			new:       map[string][]string{"a": {"r1", "r2"}},
-			uncovered: []models.Uncovered{{Nomination: "b", Missing: 2, Reason: "no reviewer without a conflict"}},
+			uncovered: []models.Uncovered{{Nomination: "b", Missing: 2, Reason: "no reviewer without a conflict", Possible: 0}},
 		},
 		{
 			name: "a conflict leaves the nomination short by one",
@@ -36,7 +36,7 @@ func TestAutoAssign_HandCheckedCases(t *testing.T) {
 				Conflict: conflicts("a/r2"),
 			},
 			new:       map[string][]string{"a": {"r1", "r3"}},
-			uncovered: []models.Uncovered{{Nomination: "a", Missing: 1, Reason: "only 2 reviewers without a conflict"}},
+			uncovered: []models.Uncovered{{Nomination: "a", Missing: 1, Reason: "only 2 reviewers without a conflict", Possible: 2}},
 		},
 		{
 			name: "existing assignments are kept and counted toward k and loads",
@@ -61,7 +61,7 @@ func TestAutoAssign_HandCheckedCases(t *testing.T) {
 				Existing: map[string][]string{"a": {"guest"}},
 			},
 			new:       map[string][]string{"a": {"r1"}, "b": {"r1"}},
-			uncovered: []models.Uncovered{{Nomination: "b", Missing: 1, Reason: "only 1 reviewer without a conflict"}},
+			uncovered: []models.Uncovered{{Nomination: "b", Missing: 1, Reason: "only 1 reviewer without a conflict", Possible: 1}},
 		},
 		{
 			name: "an existing reviewer counts among the conflict-free ones in the reason",
@@ -70,7 +70,7 @@ func TestAutoAssign_HandCheckedCases(t *testing.T) {
 				Existing: map[string][]string{"a": {"guest"}}, Conflict: conflicts("a/r2"),
 			},
 			new:       map[string][]string{"a": {"r1"}},
-			uncovered: []models.Uncovered{{Nomination: "a", Missing: 1, Reason: "only 2 reviewers without a conflict"}},
+			uncovered: []models.Uncovered{{Nomination: "a", Missing: 1, Reason: "only 2 reviewers without a conflict", Possible: 2}},
 		},
 		{
 			name: "a later nomination moves an earlier one to even the loads",
@@ -92,7 +92,7 @@ func TestAutoAssign_HandCheckedCases(t *testing.T) {
 			name:      "no reviewers leaves every nomination uncovered",
 			in:        models.AssignInput{Nominations: []string{"a"}, PerNomination: 3},
 			new:       map[string][]string{},
-			uncovered: []models.Uncovered{{Nomination: "a", Missing: 3, Reason: "no reviewer without a conflict"}},
+			uncovered: []models.Uncovered{{Nomination: "a", Missing: 3, Reason: "no reviewer without a conflict", Possible: 0}},
 		},
 		{
 			name: "k of zero assigns nothing",
@@ -223,7 +223,7 @@ func TestAutoAssign_UncoveredNamesShortNominationsWithTheirConflictFreeCount(t *
 				case 1:
 					reason = "only 1 reviewer without a conflict"
 				}
-				want = append(want, models.Uncovered{Nomination: nom, Missing: short, Reason: reason})
+				want = append(want, models.Uncovered{Nomination: nom, Missing: short, Reason: reason, Possible: p})
 			}
 		}
 		if !reflect.DeepEqual(res.Uncovered, want) {

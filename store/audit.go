@@ -90,7 +90,43 @@ func (s *Store) ListAudit(ctx context.Context, q AuditQuery) ([]models.AuditEntr
 	out := make([]models.AuditEntry, len(docs))
 	for i, d := range docs {
 		out[i] = models.AuditEntry{ID: d.ID.Hex(), Time: d.Time, ActorID: d.ActorID, Action: d.Action,
-			TargetType: d.TargetType, TargetID: d.TargetID, Before: d.Before, After: d.After, ClientIP: d.ClientIP}
+			TargetType: d.TargetType, TargetID: d.TargetID, Before: plainMap(d.Before), After: plainMap(d.After), ClientIP: d.ClientIP}
 	}
 	return out, next, nil
+}
+
+// plainMap gives a change read back from the audit log the form it was
+// written in: the driver decodes its nested documents as bson.D, which
+// JSON and the pages read as lists of keys and values, not as objects.
+func plainMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v any) any {
+	switch v := v.(type) {
+	case bson.D:
+		m := make(map[string]any, len(v))
+		for _, e := range v {
+			m[e.Key] = plainValue(e.Value)
+		}
+		return m
+	case bson.M:
+		return plainMap(v)
+	case map[string]any:
+		return plainMap(v)
+	case bson.A:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = plainValue(x)
+		}
+		return out
+	}
+	return v
 }

@@ -245,11 +245,14 @@ func (x *Index) catalogueFromIndex(ctx context.Context, q CatalogueQuery) (Catal
 type WorkQuery struct {
 	OwnerID string
 	States  []models.ProjectState
-	After   []string
-	Limit   int
+	// Oldest lists the least recently changed first (a moderation queue's
+	// order); the most recently changed come first by default.
+	Oldest bool
+	After  []string
+	Limit  int
 }
 
-var workSort = []string{"-updated_at", "_id"}
+var workSort, oldestWorkSort = []string{"-updated_at", "_id"}, []string{"updated_at", "_id"}
 
 // Work returns a page of working copies, the total and the sort key to
 // continue after.
@@ -266,7 +269,11 @@ func (x *Index) Work(ctx context.Context, q WorkQuery) ([]models.ProjectSummary,
 		must = append(must, anyOf("state", states))
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit+1, 0, false)
-	req.SortBy(workSort)
+	if q.Oldest {
+		req.SortBy(oldestWorkSort)
+	} else {
+		req.SortBy(workSort)
+	}
 	req.Score = bleve.ScoreNone
 	req.Fields = []string{"card"}
 	if len(q.After) > 0 {
