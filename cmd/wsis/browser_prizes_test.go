@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"io"
-	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,18 +12,20 @@ import (
 )
 
 // TestUI_PrizesJourneyInArabicInARealBrowser follows a WSIS year through
-// the pages, each person in a browser session of their own: a stakeholder
-// records two projects in Arabic and nominates each in a category of its
-// own; the secretariat (in English) makes two Expert Group members
-// reviewers on the accounts page; the experts (in French) score both
-// nominations with the scoring form; the stakeholder and a second voter
-// vote; the secretariat invalidates the second voter's votes from the
-// anomalies page and publishes the champions; the experts pick the winners
-// on the selection page; the secretariat publishes the results, which show
-// both winners with the one valid vote each. The steps whose console pages
-// do not exist yet call the API (browser_api_test.go). Every page visited
-// passes axe-core, and every public and console page passes it in every
-// language.
+// the pages, with no API call, each person in a browser session of their
+// own: the secretariat (in English) opens the contest with the console's
+// form; a stakeholder records two projects in Arabic, which the
+// secretariat publishes from the moderation queue, and nominates each in a
+// category of its own; the secretariat makes two Expert Group members
+// reviewers on the accounts page, moves the windows with the schedule
+// editor and assigns the reviews automatically; the experts (in French)
+// score both nominations with the scoring form; the secretariat publishes
+// the nominees from the rankings; the stakeholder and a second voter vote;
+// the secretariat invalidates the second voter's votes from the anomalies
+// page and publishes the champions; the experts pick the winners on the
+// selection page; the secretariat publishes the results, which show both
+// winners with their one valid vote. Every page visited passes axe-core,
+// and every public and console page passes it in every language.
 func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	exe := browserPath(t)
 	base, stop := startServer(t, t.TempDir(), io.Discard)
@@ -33,97 +35,96 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 		}
 	}()
 	const year = "2031"
-	// API until the schedule editor exists: the contest, submissions open.
-	api := apiClient{t: t, base: base}
-	api.token = api.login("chief@example.org", "chief admin password")
-	now := time.Now().UTC().Truncate(time.Second)
-	api.call(http.MethodPost, "/api/v1/admin/contests", http.StatusCreated, map[string]any{"year": 2031, "title": "WSIS Prizes 2031",
-		"schedule": schedule(now.Add(-time.Hour), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour), now.Add(4*time.Hour))})
-
-	ctx := newBrowserContext(t, exe, 4*time.Minute)
-	amina := person{"amina@example.org", "أمينة", "Digital Sahel", "civil-society", "SN", "ar"}
-	register(t, ctx, base, amina)
-	screenshot(t, ctx, "journey-01-registered")
-	verifyEmail(t, ctx, base, amina.email)
-	admin := newSession(t, ctx)
+	admin := newBrowserContext(t, exe, 4*time.Minute)
 	logIn(t, admin, base, "chief@example.org", "chief admin password", "en")
+	now := time.Now().UTC().Truncate(time.Second)
+	createContest(t, admin, base, year, "WSIS Prizes 2031",
+		timetableOf(now.Add(-time.Hour), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour), now.Add(4*time.Hour)))
+	screenshot(t, admin, "journey-01-console-contest-created")
 
+	stakeholder := newSession(t, admin)
+	amina := person{"amina@example.org", "أمينة", "Digital Sahel", "civil-society", "SN", "ar"}
+	register(t, stakeholder, base, amina)
+	screenshot(t, stakeholder, "journey-02-registered")
+	verifyEmail(t, stakeholder, base, amina.email)
 	var projects []string
 	for _, p := range []struct{ title, line string }{{"شبكات القرى المجتمعية", "c2"}, {"مدارس رقمية للجميع", "c4"}} {
-		id := recordProject(t, ctx, base, p.title, p.line)
-		// API until the moderation queue exists.
-		api.call(http.MethodPost, "/api/v1/admin/projects/"+id+"/publish", http.StatusOK, nil)
-		projects = append(projects, id)
+		projects = append(projects, recordProject(t, stakeholder, base, p.title, p.line))
 	}
-	screenshot(t, ctx, "journey-02-projects")
+	screenshot(t, stakeholder, "journey-03-projects")
+	if err := chromedp.Run(admin, chromedp.Navigate(base+"/admin/projects"), chromedp.WaitVisible(`#project-`+projects[1], chromedp.ByQuery)); err != nil {
+		t.Fatalf("moderation queue: %v", err)
+	}
+	screenshot(t, admin, "journey-04-console-moderation")
+	for _, id := range projects {
+		moderateProject(t, admin, base, id)
+	}
 	for i, category := range []string{"2", "4"} {
-		nominate(t, ctx, base, projects[i], category)
+		nominate(t, stakeholder, base, projects[i], category)
 	}
-	screenshot(t, ctx, "journey-03-nominations")
+	screenshot(t, stakeholder, "journey-05-nominations")
 
 	// The Expert Group: two experts register in French; the secretariat
-	// grants them the reviewer role on the accounts page.
-	var experts []string
+	// grants them the reviewer role on the accounts page, closes the
+	// submissions, opens the review and assigns both experts to both
+	// nominations.
 	var reviewers []reviewerSession
 	for i, name := range []string{"Claire Dubois", "Moussa Diallo"} {
-		p := person{"expert" + string(rune('0'+i)) + "@example.org", name, "WSIS Expert Group", "academia", "CH", "fr"}
-		s := newSession(t, ctx)
+		p := person{"expert" + strconv.Itoa(i) + "@example.org", name, "WSIS Expert Group", "academia", "CH", "fr"}
+		s := newSession(t, admin)
 		register(t, s, base, p)
-		id := userID(t, admin, base, p.email)
-		grantReviewer(t, admin, id)
-		experts = append(experts, id)
+		grantReviewer(t, admin, userID(t, admin, base, p.email))
 		reviewers = append(reviewers, reviewerSession{p, s})
 	}
-	screenshot(t, admin, "journey-04-console-reviewers-granted")
-
-	// API until the schedule editor and the assignments page exist: the
-	// submissions close, the review opens and both experts review both
-	// nominations.
-	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
-		"schedule": schedule(now.Add(-4*time.Hour), now.Add(-time.Minute), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour), now.Add(4*time.Hour))})
-	api.call(http.MethodPost, "/api/v1/admin/contests/2031/assignments/auto", http.StatusOK,
-		map[string]any{"reviews_per_nomination": 2, "reviewer_ids": experts})
+	screenshot(t, admin, "journey-06-console-reviewers-granted")
+	now = time.Now().UTC().Truncate(time.Second)
+	moveSchedule(t, admin, base, year,
+		timetableOf(now.Add(-4*time.Hour), now, now.Add(time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour), now.Add(4*time.Hour)))
+	screenshot(t, admin, "journey-07-console-review-open")
+	if loads := autoAssign(t, admin, base, year, "2"); loads != 2 {
+		t.Errorf("the automatic assignment's report lists %d reviewers, want 2", loads)
+	}
+	screenshot(t, admin, "journey-08-console-assigned")
 
 	scores := []string{"8", "7", "6", "9", "5", "7", "8", "9"}
 	for i, r := range reviewers {
 		if n := scoreAssignments(t, r.ctx, base, scores); n != 2 {
 			t.Fatalf("%s scored %d assignments, want 2", r.email, n)
 		}
-		screenshot(t, r.ctx, "journey-05-review-submitted-"+string(rune('0'+i)))
+		screenshot(t, r.ctx, "journey-09-review-submitted-"+strconv.Itoa(i))
 	}
 	var progress int
 	if err := chromedp.Run(admin, chromedp.Navigate(base+"/admin/contests/"+year+"/reviewers"), chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("main tbody tr").length`, &progress)); err != nil {
 		t.Fatalf("reviewers' progress: %v", err)
 	}
-	screenshot(t, admin, "journey-06-console-reviewers-progress")
+	screenshot(t, admin, "journey-10-console-reviewers-progress")
 	if progress != 2 {
 		t.Errorf("the reviewers' progress lists %d reviewers, want 2", progress)
 	}
 
-	// API until the schedule editor and the rankings page exist: the review
-	// closes, the nominees are published and voting opens.
-	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
-		"schedule": schedule(now.Add(-4*time.Hour), now.Add(-3*time.Hour), now.Add(-2*time.Hour), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour))})
-	var published struct {
-		Nominees []string `json:"nominees"`
+	// The review closes; the nominees follow from the ranking and voting
+	// opens.
+	now = time.Now().UTC().Truncate(time.Second)
+	moveSchedule(t, admin, base, year,
+		timetableOf(now.Add(-4*time.Hour), now.Add(-3*time.Hour), now, now.Add(time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour)))
+	if n := publishNominees(t, admin, base, year, "2", "4"); n != 2 {
+		t.Fatalf("the rankings show %d nominees after publishing, want both nominations", n)
 	}
-	api.decode(api.call(http.MethodPost, "/api/v1/admin/contests/2031/nominees/publish", http.StatusOK, nil), &published)
-	if len(published.Nominees) != 2 {
-		t.Fatalf("the ranking made %d nominees, want both nominations", len(published.Nominees))
-	}
-	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{
-		"schedule": map[string]any{"voting": window(now.Add(-time.Minute), now.Add(time.Hour))}})
+	screenshot(t, admin, "journey-11-console-nominees")
+	now = time.Now().UTC().Truncate(time.Second)
+	moveSchedule(t, admin, base, year,
+		timetableOf(now.Add(-4*time.Hour), now.Add(-3*time.Hour), now.Add(-2*time.Hour), now, now.Add(time.Hour), now.Add(2*time.Hour)))
 
 	for _, category := range []string{"2", "4"} {
-		if got := vote(t, ctx, base, year, category); !strings.Contains(got, "تم تسجيل صوتك") {
+		if got := vote(t, stakeholder, base, year, category); !strings.Contains(got, "تم تسجيل صوتك") {
 			t.Errorf("after voting in category %s: %q", category, got)
 		}
-		screenshot(t, ctx, "journey-07-voted-category-"+category)
+		screenshot(t, stakeholder, "journey-12-voted-category-"+category)
 	}
 	var receipts int
 	var dir string
-	err := chromedp.Run(ctx,
+	err := chromedp.Run(stakeholder,
 		chromedp.Navigate(base+"/contests/"+year+"/my-votes"),
 		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("tbody code.receipt").length`, &receipts),
@@ -132,59 +133,58 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("my votes: %v", err)
 	}
-	screenshot(t, ctx, "journey-08-my-votes")
+	screenshot(t, stakeholder, "journey-13-my-votes")
 	if receipts != 2 || dir != "rtl" {
 		t.Errorf("my votes in Arabic show %d receipts (dir %q), want 2", receipts, dir)
 	}
-	// A second voter, whose votes the secretariat will find suspect.
+	// A second voter, whose vote the secretariat will find suspect.
 	sam := person{"sam@example.org", "Sam Carter", "Open Mesh", "private-sector", "GB", "en"}
-	voter := newSession(t, ctx)
+	voter := newSession(t, admin)
 	register(t, voter, base, sam)
 	verifyEmail(t, voter, base, sam.email)
 	vote(t, voter, base, year, "2")
 
-	// API until the schedule editor exists: voting closes and the
-	// selection opens. The secretariat invalidates the second voter's vote
-	// and publishes the champions.
-	closed := time.Now().UTC().Truncate(time.Second)
-	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{"schedule": map[string]any{
-		"voting": window(now.Add(-time.Minute), closed), "selection": window(closed, closed.Add(time.Hour))}})
+	// Voting closes and the selection opens; the secretariat invalidates
+	// the second voter's vote and publishes the champions.
+	now = time.Now().UTC().Truncate(time.Second)
+	moveSchedule(t, admin, base, year,
+		timetableOf(now.Add(-4*time.Hour), now.Add(-3*time.Hour), now.Add(-2*time.Hour), now.Add(-time.Hour), now, now.Add(time.Hour)))
 	if got := invalidateVoter(t, admin, base, year, userID(t, admin, base, sam.email), "One account of a vote-buying ring."); got != "Done: 1 votes invalidated now, 0 were invalid already." {
 		t.Errorf("after invalidating the second voter's votes: %q", got)
 	}
-	screenshot(t, admin, "journey-09-console-invalidated")
+	screenshot(t, admin, "journey-14-console-invalidated")
 	if err := chromedp.Run(admin, chromedp.Navigate(base+"/admin/contests/"+year+"/tally"), chromedp.WaitVisible(`main h1`, chromedp.ByQuery)); err != nil {
 		t.Fatalf("tally: %v", err)
 	}
-	screenshot(t, admin, "journey-10-console-tally")
+	screenshot(t, admin, "journey-15-console-tally")
 	if got := publish(t, admin, base, year, "champions"); got != "The champions are published." {
 		t.Errorf("after publishing the champions: %q %s", got, formErrors(admin))
 	}
-	screenshot(t, admin, "journey-11-console-champions")
+	screenshot(t, admin, "journey-16-console-champions")
 
-	// The experts pick each category's winner.
+	// The experts pick each category's winner; the selection window closes
+	// and the secretariat publishes the results.
 	for i, r := range reviewers {
 		pickWinners(t, r.ctx, base, year, []string{"2", "4"})
-		screenshot(t, r.ctx, "journey-12-selection-"+string(rune('0'+i)))
+		screenshot(t, r.ctx, "journey-17-selection-"+strconv.Itoa(i))
 	}
-
-	// API until the schedule editor exists: the selection window closes;
-	// the secretariat publishes the results.
-	api.call(http.MethodPatch, "/api/v1/admin/contests/2031", http.StatusOK, map[string]any{"schedule": map[string]any{
-		"selection": window(closed, time.Now().UTC().Truncate(time.Second).Add(time.Second))}})
-	time.Sleep(1100 * time.Millisecond) // until the selection window has closed
+	now = time.Now().UTC().Truncate(time.Second)
+	closes := now.Add(2 * time.Second)
+	moveSchedule(t, admin, base, year,
+		timetableOf(now.Add(-4*time.Hour), now.Add(-3*time.Hour), now.Add(-2*time.Hour), now.Add(-time.Hour), now.Add(-time.Minute), closes))
+	time.Sleep(time.Until(closes)) // until the selection window has closed
 	if got := publish(t, admin, base, year, "results"); got != "The results are published." {
 		t.Errorf("after publishing the results: %q %s", got, formErrors(admin))
 	}
-	screenshot(t, admin, "journey-13-console-results")
-	checkResults(t, ctx, base, year)
-	checkProof(t, ctx, base, year)
+	screenshot(t, admin, "journey-18-console-results")
+	checkResults(t, stakeholder, base, year)
+	checkProof(t, stakeholder, base, year)
 
 	// Every page of the journey, in every language, passes axe-core and is
 	// right-to-left exactly in Arabic: the public and stakeholder pages as
 	// the stakeholder, the console pages as the secretariat and an expert.
 	var proofPage, assignment string
-	if err := chromedp.Run(ctx, chromedp.Navigate(base+"/contests/"+year+"/my-votes"),
+	if err := chromedp.Run(stakeholder, chromedp.Navigate(base+"/contests/"+year+"/my-votes"),
 		chromedp.AttributeValue(`tbody a[href$="/proof"]`, "href", &proofPage, nil, chromedp.ByQuery)); err != nil {
 		t.Fatalf("my votes: %v", err)
 	}
@@ -192,10 +192,12 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 		chromedp.AttributeValue(`main tbody th a`, "href", &assignment, nil, chromedp.ByQuery)); err != nil {
 		t.Fatalf("reviewer's console: %v", err)
 	}
-	everyLanguage(t, ctx, base, "/", "/projects", "/projects/"+projects[0], "/stats", "/contests/2031/nominees?category=2",
+	everyLanguage(t, stakeholder, base, "/", "/projects", "/projects/"+projects[0], "/stats", "/contests/2031/nominees?category=2",
 		"/contests/2031/results", "/contests/2031/ballot?category=2", "/contests/2031/my-votes", proofPage, "/profile",
 		"/my/projects", "/my/projects/"+projects[0]+"/edit", "/my/nominations", "/contests/2031/nominate")
-	everyLanguage(t, admin, base, "/admin/users", "/admin/audit", "/admin/exports", "/admin/contests/2031/reviewers",
+	everyLanguage(t, admin, base, "/admin", "/admin/contests/new", "/admin/contests/2031/schedule", "/admin/projects",
+		"/admin/contests/2031/nominations", "/admin/contests/2031/assignments", "/admin/contests/2031/rankings?category=2",
+		"/admin/users", "/admin/audit", "/admin/exports", "/admin/contests/2031/reviewers",
 		"/admin/contests/2031/tally", "/admin/contests/2031/anomalies", "/admin/contests/2031/publish")
 	everyLanguage(t, reviewers[0].ctx, base, "/review", "/review/conflicts", assignment, "/review/contests/2031/selection")
 }
