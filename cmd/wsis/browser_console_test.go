@@ -6,38 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
 // The admins' and the Expert Group's steps of the browser journey, each
 // through the console pages as a person would use them: forms filled,
 // buttons pressed, and the confirmation the page announces read back.
-
-// newSession opens a tab in a browser context of its own in the browser
-// that parent drives (which must have run already), so it holds its own
-// cookies: another person at another computer. The tab is opened in a
-// window of its own, since a new browser context has no window to hold a
-// tab (chromedp.WithNewBrowserContext would ask for one).
-func newSession(t *testing.T, parent context.Context) context.Context {
-	t.Helper()
-	browser := cdp.WithExecutor(parent, chromedp.FromContext(parent).Browser)
-	id, err := target.CreateBrowserContext().WithDisposeOnDetach(true).Do(browser)
-	if err != nil {
-		t.Fatalf("new browser context: %v", err)
-	}
-	tab, err := target.CreateTarget("about:blank").WithBrowserContextID(id).WithNewWindow(true).Do(browser)
-	if err != nil {
-		t.Fatalf("new tab: %v", err)
-	}
-	ctx, cancel := chromedp.NewContext(parent, chromedp.WithTargetID(tab))
-	t.Cleanup(func() {
-		cancel()
-		_ = target.DisposeBrowserContext(id).Do(browser)
-	})
-	return ctx
-}
 
 // logIn signs in through the login form in lang and waits for the page it
 // leads to.
@@ -83,7 +57,13 @@ func userID(t *testing.T, admin context.Context, base, email string) string {
 		chromedp.Navigate(base+"/admin/users"),
 		chromedp.SendKeys(`#q`, email, chromedp.ByQuery),
 		chromedp.Submit(`#q`, chromedp.ByQuery),
-		chromedp.WaitVisible(`tbody tr[id^="user-"]`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("search %s on the accounts page: %v", email, err)
+	}
+	// The unfiltered list has rows too: wait for the search's answer.
+	waitFor(admin, t, `location.search.includes("q=")`)
+	err = chromedp.Run(admin,
 		chromedp.Evaluate(`[...document.querySelectorAll("tbody tr[id^='user-']")].filter(r => r.querySelector(".email").textContent.trim() === `+jsString(email)+`).map(r => r.id.slice(5)).join(",")`, &row),
 	)
 	if err != nil {

@@ -35,14 +35,14 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 		}
 	}()
 	const year = "2031"
-	admin := newBrowserContext(t, exe, 4*time.Minute)
+	admin := newBrowserContext(t, exe, journeyLimit)
 	logIn(t, admin, base, "chief@example.org", "chief admin password", "en")
 	now := time.Now().UTC().Truncate(time.Second)
 	createContest(t, admin, base, year, "WSIS Prizes 2031",
 		timetableOf(now.Add(-time.Hour), now.Add(time.Hour), now.Add(2*time.Hour), now.Add(2*time.Hour), now.Add(3*time.Hour), now.Add(4*time.Hour)))
 	screenshot(t, admin, "journey-01-console-contest-created")
 
-	stakeholder := newSession(t, admin)
+	stakeholder := newBrowserContext(t, exe, journeyLimit)
 	amina := person{"amina@example.org", "أمينة", "Digital Sahel", "civil-society", "SN", "ar"}
 	register(t, stakeholder, base, amina)
 	screenshot(t, stakeholder, "journey-02-registered")
@@ -71,7 +71,7 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	var reviewers []reviewerSession
 	for i, name := range []string{"Claire Dubois", "Moussa Diallo"} {
 		p := person{"expert" + strconv.Itoa(i) + "@example.org", name, "WSIS Expert Group", "academia", "CH", "fr"}
-		s := newSession(t, admin)
+		s := newBrowserContext(t, exe, journeyLimit)
 		register(t, s, base, p)
 		grantReviewer(t, admin, userID(t, admin, base, p.email))
 		reviewers = append(reviewers, reviewerSession{p, s})
@@ -139,7 +139,7 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 	}
 	// A second voter, whose vote the secretariat will find suspect.
 	sam := person{"sam@example.org", "Sam Carter", "Open Mesh", "private-sector", "GB", "en"}
-	voter := newSession(t, admin)
+	voter := newBrowserContext(t, exe, journeyLimit)
 	register(t, voter, base, sam)
 	verifyEmail(t, voter, base, sam.email)
 	vote(t, voter, base, year, "2")
@@ -182,7 +182,8 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 
 	// Every page of the journey, in every language, passes axe-core and is
 	// right-to-left exactly in Arabic: the public and stakeholder pages as
-	// the stakeholder, the console pages as the secretariat and an expert.
+	// the stakeholder. The console pages pass it in the language of the
+	// journey's secretariat (English) or experts (French) and in Arabic.
 	var proofPage, assignment string
 	if err := chromedp.Run(stakeholder, chromedp.Navigate(base+"/contests/"+year+"/my-votes"),
 		chromedp.AttributeValue(`tbody a[href$="/proof"]`, "href", &proofPage, nil, chromedp.ByQuery)); err != nil {
@@ -192,15 +193,18 @@ func TestUI_PrizesJourneyInArabicInARealBrowser(t *testing.T) {
 		chromedp.AttributeValue(`main tbody th a`, "href", &assignment, nil, chromedp.ByQuery)); err != nil {
 		t.Fatalf("reviewer's console: %v", err)
 	}
-	everyLanguage(t, stakeholder, base, "/", "/projects", "/projects/"+projects[0], "/stats", "/contests/2031/nominees?category=2",
+	everyLanguage(t, stakeholder, base, allLanguages, "/", "/projects", "/projects/"+projects[0], "/stats", "/contests/2031/nominees?category=2",
 		"/contests/2031/results", "/contests/2031/ballot?category=2", "/contests/2031/my-votes", proofPage, "/profile",
 		"/my/projects", "/my/projects/"+projects[0]+"/edit", "/my/nominations", "/contests/2031/nominate")
-	everyLanguage(t, admin, base, "/admin", "/admin/contests/new", "/admin/contests/2031/schedule", "/admin/projects",
+	everyLanguage(t, admin, base, []string{"en", "ar"}, "/admin", "/admin/contests/new", "/admin/contests/2031/schedule", "/admin/projects",
 		"/admin/contests/2031/nominations", "/admin/contests/2031/assignments", "/admin/contests/2031/rankings?category=2",
 		"/admin/users", "/admin/audit", "/admin/exports", "/admin/contests/2031/reviewers",
 		"/admin/contests/2031/tally", "/admin/contests/2031/anomalies", "/admin/contests/2031/publish")
-	everyLanguage(t, reviewers[0].ctx, base, "/review", "/review/conflicts", assignment, "/review/contests/2031/selection")
+	everyLanguage(t, reviewers[0].ctx, base, []string{"fr", "ar"}, "/review", "/review/conflicts", assignment, "/review/contests/2031/selection")
 }
+
+// journeyLimit bounds each browser of the prizes journey.
+const journeyLimit = 4 * time.Minute
 
 // reviewerSession is an Expert Group member's browser session.
 type reviewerSession struct {
@@ -266,12 +270,15 @@ func checkProof(t *testing.T, ctx context.Context, base, year string) {
 	}
 }
 
-// everyLanguage shows each of pages in the six languages in the session
-// ctx: each passes axe-core, names its language and is right-to-left
-// exactly in Arabic. The session's language is Arabic afterwards.
-func everyLanguage(t *testing.T, ctx context.Context, base string, pages ...string) {
+// allLanguages are the languages of the platform's catalogues.
+var allLanguages = []string{"en", "fr", "es", "ar", "zh", "ru"}
+
+// everyLanguage shows each of pages in each of langs in the session ctx:
+// each passes axe-core, names its language and is right-to-left exactly in
+// Arabic. The session keeps the last language.
+func everyLanguage(t *testing.T, ctx context.Context, base string, langs []string, pages ...string) {
 	t.Helper()
-	for _, lang := range []string{"en", "fr", "es", "zh", "ru", "ar"} {
+	for _, lang := range langs {
 		for _, page := range pages {
 			sep := "?"
 			if strings.Contains(page, "?") {
