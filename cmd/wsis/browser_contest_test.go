@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +35,10 @@ func fillTimetable(tt timetable) []chromedp.Action {
 	var actions []chromedp.Action
 	for i, name := range windowNames {
 		for j, end := range []string{"opens_at", "closes_at"} {
-			actions = append(actions, chromedp.SetValue(`#`+name+`_`+end, tt[i][j].UTC().Format("2006-01-02T15:04:05"), chromedp.ByQuery))
+			// The browser writes a whole minute without its seconds, and
+			// SetValue checks the value it reads back.
+			value := strings.TrimSuffix(tt[i][j].UTC().Format("2006-01-02T15:04:05"), ":00")
+			actions = append(actions, chromedp.SetValue(`#`+name+`_`+end, value, chromedp.ByQuery))
 		}
 	}
 	return actions
