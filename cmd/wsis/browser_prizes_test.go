@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -274,8 +275,9 @@ func checkProof(t *testing.T, ctx context.Context, base, year string) {
 var allLanguages = []string{"en", "fr", "es", "ar", "zh", "ru"}
 
 // everyLanguage shows each of pages in each of langs in the session ctx:
-// each passes axe-core, names its language and is right-to-left exactly in
-// Arabic. The session keeps the last language.
+// each passes axe-core, names its language, is right-to-left exactly in
+// Arabic and fits the window's width; its screenshot in Arabic is kept
+// (screenshot). The session keeps the last language.
 func everyLanguage(t *testing.T, ctx context.Context, base string, langs []string, pages ...string) {
 	t.Helper()
 	for _, lang := range langs {
@@ -285,15 +287,27 @@ func everyLanguage(t *testing.T, ctx context.Context, base string, langs []strin
 				sep = "&"
 			}
 			var dir, htmlLang string
+			var overflow int
 			err := chromedp.Run(ctx, chromedp.Navigate(base+page+sep+"lang="+lang), chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
-				chromedp.Evaluate(`document.documentElement.dir`, &dir), chromedp.Evaluate(`document.documentElement.lang`, &htmlLang))
+				chromedp.Evaluate(`document.documentElement.dir`, &dir), chromedp.Evaluate(`document.documentElement.lang`, &htmlLang),
+				chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &overflow))
 			if err != nil {
 				t.Fatalf("%s in %s: %v", page, lang, err)
 			}
 			if htmlLang != lang || (dir == "rtl") != (lang == "ar") {
 				t.Errorf("%s in %s: lang %q, dir %q", page, lang, htmlLang, dir)
 			}
-			checkAccessibility(t, ctx, page+" in "+lang)
+			if overflow > 0 {
+				t.Errorf("%s in %s is %dpx wider than the window", page, lang, overflow)
+			}
+			if lang == "ar" {
+				screenshot(t, ctx, "rtl"+pageName.ReplaceAllString(strings.SplitN(page, "?", 2)[0]+"/page", "-"))
+			} else {
+				checkAccessibility(t, ctx, page+" in "+lang)
+			}
 		}
 	}
 }
+
+// pageName matches the runs of a path that a screenshot's name replaces.
+var pageName = regexp.MustCompile(`[^a-z0-9]+`)
