@@ -175,7 +175,7 @@ func invalidateVoter(t *testing.T, admin context.Context, base, year, voterID, r
 	if err != nil {
 		t.Fatalf("anomalies page: %v", err)
 	}
-	screenshot(t, admin, "journey-console-anomalies")
+	screenshot(t, admin, "journey-14a-console-anomalies")
 	err = chromedp.Run(admin,
 		chromedp.SendKeys(`#voter_id`, voterID, chromedp.ByQuery),
 		chromedp.SendKeys(`#reason`, reason, chromedp.ByQuery),

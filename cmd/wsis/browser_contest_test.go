@@ -135,7 +135,7 @@ func publishNominees(t *testing.T, admin context.Context, base, year string, cat
 	if err != nil {
 		t.Fatalf("rankings page: %v %s", err, formErrors(admin))
 	}
-	screenshot(t, admin, "journey-console-rankings")
+	screenshot(t, admin, "journey-11a-console-rankings")
 	if err := chromedp.Run(admin, chromedp.Click(`section[aria-labelledby=publish-title] button[type=submit]`, chromedp.ByQuery)); err != nil {
 		t.Fatalf("publish the nominees: %v", err)
 	}

@@ -230,7 +230,7 @@ func checkResults(t *testing.T, ctx context.Context, base, year string) {
 	if err != nil {
 		t.Fatalf("results: %v", err)
 	}
-	screenshot(t, ctx, "journey-14-results")
+	screenshot(t, ctx, "journey-19-results")
 	if tables != 2 || winners != 2 {
 		t.Errorf("the results show %d categories and %d winners with one vote, want 2 and 2", tables, winners)
 	}
@@ -256,7 +256,7 @@ func checkProof(t *testing.T, ctx context.Context, base, year string) {
 	if err != nil {
 		t.Fatalf("proof: %v", err)
 	}
-	screenshot(t, ctx, "journey-15-proof-verified")
+	screenshot(t, ctx, "journey-20-proof-verified")
 	err = chromedp.Run(ctx,
 		chromedp.Evaluate(`document.querySelector("[data-proof]").dataset.root = "00".repeat(32); document.querySelector("[data-proof-result]").removeAttribute("data-state")`, nil),
 		chromedp.Click(`button[data-verify-proof]`, chromedp.ByQuery),
@@ -298,7 +298,9 @@ func everyLanguage(t *testing.T, ctx context.Context, base string, langs []strin
 				t.Errorf("%s in %s: lang %q, dir %q", page, lang, htmlLang, dir)
 			}
 			if overflow > 0 {
-				t.Errorf("%s in %s is %dpx wider than the window", page, lang, overflow)
+				var widest string
+				_ = chromedp.Run(ctx, chromedp.Evaluate(overflowingJS, &widest))
+				t.Errorf("%s in %s is %dpx wider than the window, at %s", page, lang, overflow, widest)
 			}
 			if lang == "ar" {
 				screenshot(t, ctx, "rtl"+pageName.ReplaceAllString(strings.SplitN(page, "?", 2)[0]+"/page", "-"))
@@ -308,6 +310,15 @@ func everyLanguage(t *testing.T, ctx context.Context, base string, langs []strin
 		}
 	}
 }
+
+// overflowingJS names the innermost elements that reach past the window's
+// edges, so that a failure says what widens the page.
+const overflowingJS = `(() => {
+	const w = document.documentElement.clientWidth;
+	const out = el => { const r = el.getBoundingClientRect(); return r.right > w + 0.5 || r.left < -0.5; };
+	return [...document.querySelectorAll("main *")].filter(el => out(el) && ![...el.children].some(out))
+		.slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : "") + " " + Math.round(el.getBoundingClientRect().width) + "px").join(", ");
+})()`
 
 // pageName matches the runs of a path that a screenshot's name replaces.
 var pageName = regexp.MustCompile(`[^a-z0-9]+`)
