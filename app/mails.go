@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"strings"
-	"text/template"
 	"time"
 
 	"github.com/wsis-platform/wsis/locale"
@@ -12,9 +10,8 @@ import (
 )
 
 // MailKey names one mail text of the platform: its subject and body are
-// the catalogue texts KEY.subject and KEY.body of package locale where the
-// catalogues have them (the account mails, in every language), else the
-// English texts of mailTexts.
+// the catalogue texts KEY.subject and KEY.body of package locale, in every
+// language (the use cases' mails in static/i18n/mails.CODE.json).
 type MailKey string
 
 // The platform's mails. Every mail a use case sends is one of these.
@@ -36,7 +33,8 @@ const (
 )
 
 // MailData is what a mail text may name; each text uses the fields its
-// mail is about.
+// mail is about. Its year, dates, category name and decision reach the
+// texts written in the mail's language (mailView).
 type MailData struct {
 	// Name is the recipient's name.
 	Name string
@@ -46,7 +44,8 @@ type MailData struct {
 	Year int
 	// Nomination is the nomination a nominator's mail is about.
 	Nomination models.Nomination
-	// ActionLine is the name of the nomination's category.
+	// ActionLine is the name of the nomination's category; a mail names
+	// the category of Nomination in its own language instead.
 	ActionLine string
 	// ClosesAt is when the submission window closes, in UTC.
 	ClosesAt time.Time
@@ -66,65 +65,42 @@ type MailData struct {
 	Link string
 }
 
-type mailText struct{ subject, body string }
-
-// nominatorMail is the text of a mail to a nomination's nominator: a
-// greeting, text and the nomination's link.
-func nominatorMail(subject, text string) mailText {
-	return mailText{subject, "Hello {{.Name}},\n\n" + text + "\n\n{{.URL}}/nominations/{{.Nomination.ID}}\n"}
+// mailView is what the catalogue texts of a mail see: MailData with its
+// dates, year, category name and decision written in the mail's language.
+type mailView struct {
+	MailData
+	Year       string
+	ActionLine string
+	ClosesAt   string
+	Decision   string
+	Votes      []mailVote
 }
 
-var mailTexts = map[MailKey]mailText{
-	MailNominationReceived: nominatorMail("Your nomination for the WSIS Prizes {{.Year}} is received",
-		`Your nomination of "{{.Nomination.ProjectTitle}}" in category {{.Nomination.Category}} ({{.ActionLine}}) is received. `+
-			`You can edit or withdraw it until the submission window closes at {{.ClosesAt.Format "2006-01-02 15:04"}} (UTC).`),
-	MailNominationWithdrawn: nominatorMail("Your nomination for the WSIS Prizes {{.Year}} was withdrawn",
-		`The owner of "{{.Nomination.ProjectTitle}}" withdrew your nomination of it in category {{.Nomination.Category}}.`),
-	MailNominationScreenedOut: nominatorMail("Your nomination for the WSIS Prizes {{.Year}} was screened out",
-		"Your nomination of \"{{.Nomination.ProjectTitle}}\" in category {{.Nomination.Category}} does not meet the contest's rules:\n\n"+
-			"{{.Nomination.IneligibleReason}}"),
-	MailNomineeChosen: nominatorMail("Your nomination is a nominee of the WSIS Prizes {{.Year}}",
-		`"{{.Nomination.ProjectTitle}}" is one of the nominees of category {{.Nomination.Category}}, chosen after the Expert Group's review. `+
-			`The public now votes for the champions.`),
-	MailNomineeNotShortlisted: nominatorMail("The nominees of the WSIS Prizes {{.Year}} are published",
-		`The nominees of category {{.Nomination.Category}} are chosen; "{{.Nomination.ProjectTitle}}" is not among them this year. `+
-			`Thank you for taking part.`),
-	MailChampionChosen: nominatorMail("Your nomination is a champion of the WSIS Prizes {{.Year}}",
-		`"{{.Nomination.ProjectTitle}}" is one of the champions of category {{.Nomination.Category}}, chosen by the public's votes. `+
-			`The Expert Group now selects the winners.`),
-	MailChampionDropped: nominatorMail("The champions of the WSIS Prizes {{.Year}} have changed",
-		`After a recount, "{{.Nomination.ProjectTitle}}" is no longer among the champions of category {{.Nomination.Category}}; `+
-			`it remains a nominee.`),
-	MailResultsWinner: nominatorMail("Your nomination won the WSIS Prizes {{.Year}}",
-		`"{{.Nomination.ProjectTitle}}" is a winner of category {{.Nomination.Category}} of the WSIS Prizes {{.Year}}. Congratulations!`),
-	MailResultsChampion: nominatorMail("The results of the WSIS Prizes {{.Year}} are published",
-		`The winners of category {{.Nomination.Category}} are chosen; "{{.Nomination.ProjectTitle}}" remains one of its champions.`),
-	MailVoteReceipts: {"Your WSIS Prizes votes ({{len .Votes}})",
-		"Hello {{.Name}},\n\nThank you for voting in the WSIS Prizes. Your votes and their receipts:\n\n" +
-			"{{range .Votes}}- category {{.Category}}, nominee {{.NominationID}}, cast {{.CastAt.Format \"2006-01-02T15:04:05Z07:00\"}}\n" +
-			"  vote {{.ID}}\n  receipt {{.Receipt}}\n{{end}}" +
-			"\nYour votes are final. You can see them at any time at {{.URL}}/me/votes\n"},
-	MailProjectModerated: {"Your WSIS Stocktaking entry: {{.Decision}}",
-		"Hello {{.Name}},\n\nThe moderators' decision on your Stocktaking entry \"{{.Project.Title}}\": {{.Decision}}.\n" +
-			"{{if .KeptPublished}}Your changes were not accepted; the published version stays as it was.\n{{end}}" +
-			"{{with .Project.Note}}\nThe moderators wrote:\n\n{{.}}\n{{end}}" +
-			"\nSee it at {{.URL}}/projects/{{.Project.ID}}\n"},
-	MailAssignmentsNew: {"{{.Count}} new WSIS Prizes nominations to review",
-		"Hello {{.Name}},\n\nYou have new nominations to review:\n\n" +
-			"{{range $i, $n := .Nominations}}{{if $i}}\n{{end}}- category {{$n.Category}}: {{$n.ProjectTitle}} ({{$n.Organization}}){{end}}" +
-			"\n\nReview them at {{.URL}}/reviewer\n"},
+// mailVote is one vote of a receipts mail, its time written in the mail's
+// language.
+type mailVote struct {
+	ID, NominationID, Receipt string
+	Category                  int
+	CastAt                    string
 }
 
-// mailTemplates holds each text of mailTexts as the templates KEY.subject
-// and KEY.body.
-var mailTemplates = func() *template.Template {
-	t := template.New("mails").Option("missingkey=error")
-	for key, text := range mailTexts {
-		template.Must(t.New(string(key) + ".subject").Parse(text.subject))
-		template.Must(t.New(string(key) + ".body").Parse(text.body))
+func newMailView(l *locale.Locale, data MailData) mailView {
+	v := mailView{MailData: data, Year: l.Plain(data.Year), ActionLine: data.ActionLine}
+	if c := data.Nomination.Category; c >= 1 && c <= len(models.ActionLines) {
+		v.ActionLine = l.ActionLine(models.ActionLines[c-1].Code)
 	}
-	return t
-}()
+	if !data.ClosesAt.IsZero() {
+		v.ClosesAt = l.DateTime(data.ClosesAt)
+	}
+	if data.Decision != "" {
+		v.Decision = l.T("mail.project.decision." + string(data.Decision))
+	}
+	for _, vote := range data.Votes {
+		v.Votes = append(v.Votes, mailVote{ID: vote.ID, NominationID: vote.NominationID, Receipt: vote.Receipt,
+			Category: vote.Category, CastAt: l.DateTime(vote.CastAt)})
+	}
+	return v
+}
 
 // RenderMail returns the subject and body of the mail key with data, in
 // English. Any caller may render; it returns an error only for a key that
@@ -133,29 +109,32 @@ func RenderMail(key MailKey, data MailData) (subject, body string, err error) {
 	return RenderMailIn(english, key, data)
 }
 
-var english, _ = locale.Builtin().Locale("en")
+var english, _ = locale.Builtin().Locale(models.DefaultLanguage)
+
+// MailLocale returns the language of the mails to u: the account's
+// preferred language, English for an account that has none.
+func MailLocale(u models.User) *locale.Locale {
+	if l, ok := locale.Builtin().Locale(u.Language); ok {
+		return l
+	}
+	return english
+}
 
 // RenderMailIn returns the subject and body of the mail key with data in
-// the language l, from its catalogue; a mail whose texts are not in the
-// catalogues yet is rendered in English. Any caller may render; it returns
-// an error only for a key that is not one of the platform's mails.
+// the language l, from its catalogue texts KEY.subject and KEY.body. Any
+// caller may render; it returns an error only for a key that is not one of
+// the platform's mails.
 func RenderMailIn(l *locale.Locale, key MailKey, data MailData) (subject, body string, err error) {
-	if subject, ok := l.Text(string(key)+".subject", data); ok {
-		if body, ok := l.Text(string(key)+".body", data); ok {
-			return subject, body, nil
-		}
+	view := newMailView(l, data)
+	subject, ok := l.Text(string(key)+".subject", view)
+	if !ok {
+		return "", "", fmt.Errorf("app: no mail %q in %s", key, l.Code)
 	}
-	var out [2]strings.Builder
-	for i, part := range []string{".subject", ".body"} {
-		t := mailTemplates.Lookup(string(key) + part)
-		if t == nil {
-			return "", "", fmt.Errorf("app: no mail %q", key)
-		}
-		if err := t.Execute(&out[i], data); err != nil {
-			return "", "", fmt.Errorf("app: mail %q: %w", key, err)
-		}
+	body, ok = l.Text(string(key)+".body", view)
+	if !ok {
+		return "", "", fmt.Errorf("app: no mail body %q in %s", key, l.Code)
 	}
-	return out[0].String(), out[1].String(), nil
+	return subject, body, nil
 }
 
 // mailUser renders key with data (the recipient's name and the public URL
@@ -167,7 +146,7 @@ func (s *Service) mailUser(ctx context.Context, userID, kind string, key MailKey
 	if err == nil {
 		data.Name, data.URL = to.Name, s.publicURL
 		var subject, body string
-		if subject, body, err = RenderMail(key, data); err == nil {
+		if subject, body, err = RenderMailIn(MailLocale(to), key, data); err == nil {
 			_, err = s.mailer.Send(ctx, models.Mail{To: to.Email, Kind: kind, Subject: subject, Body: body})
 		}
 	}

@@ -45,9 +45,12 @@ type ReviewSheet struct {
 // OpenAssignment returns actor's assignment id to score, and records the
 // first time its reviewer opened it: an inserted fact keyed by the
 // assignment, so opening it again, or many times at once, keeps the first
-// time. Its reviewer only. Returns ErrNotFound for an assignment that is
+// time. Its reviewer only (ErrForbidden without the role). Returns ErrNotFound for an assignment that is
 // missing or another reviewer's.
 func (s *Service) OpenAssignment(ctx context.Context, actor models.User, id string) (ReviewSheet, error) {
+	if err := requireReviewer(actor); err != nil {
+		return ReviewSheet{}, err
+	}
 	now := s.clock.Now()
 	a, err := s.store.AssignmentOf(ctx, id, actor.ID)
 	if err != nil {

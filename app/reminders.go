@@ -160,7 +160,7 @@ func (s *Service) sendReminder(ctx context.Context, year int, reviewerID string,
 		return false, nil
 	}
 	data.Name, data.URL = to.Name, s.publicURL
-	subject, body, err := RenderMail(MailReviewReminder, data)
+	subject, body, err := RenderMailIn(MailLocale(to), MailReviewReminder, data)
 	if err != nil {
 		return false, err
 	}

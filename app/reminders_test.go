@@ -120,7 +120,7 @@ func TestSendReviewReminders_SentAtTheirTimesOnceEachAndNotToReviewersWhoSubmitt
 	got := s.reminders(t)
 	wantReminders(t, got, reminderIDs(168*time.Hour, drafting, idle))
 	m := got[app.ReviewReminderMailID(2027, idle.ID, 168*time.Hour)]
-	if m.To != idle.Email || !strings.Contains(m.Body, "2027-03-02 00:00") || !strings.Contains(m.Body, "http://wsis.test/review") {
+	if m.To != idle.Email || !strings.Contains(m.Body, "2 March 2027, 00:00 UTC") || !strings.Contains(m.Body, "http://wsis.test/review") {
 		t.Fatalf("reminder to %s: %q", m.To, m.Body)
 	}
 	if n := s.runAt(t, reviewCloses.Add(-100*time.Hour)); n != 0 {
@@ -164,7 +164,7 @@ func TestSendReviewReminders_ALateRunSendsOnlyTheLatestDueAndFollowsAnExtension(
 		t.Fatalf("30 hours before the extension ends: %d mails, want 1", n)
 	}
 	wantReminders(t, s.reminders(t), reminderIDs(48*time.Hour, idle))
-	if body := s.reminders(t)[app.ReviewReminderMailID(2027, idle.ID, 48*time.Hour)].Body; !strings.Contains(body, "2027-03-03 00:00") {
+	if body := s.reminders(t)[app.ReviewReminderMailID(2027, idle.ID, 48*time.Hour)].Body; !strings.Contains(body, "3 March 2027, 00:00 UTC") {
 		t.Fatalf("the reminder names another deadline than the extension's: %q", body)
 	}
 }

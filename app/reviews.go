@@ -9,15 +9,21 @@ import (
 )
 
 // Conflicts returns actor's declared conflicts of interest. A reviewer
-// reads their own; it returns only database errors.
+// reads their own; anyone else gets ErrForbidden.
 func (s *Service) Conflicts(ctx context.Context, actor models.User) (models.Conflicts, error) {
+	if err := requireReviewer(actor); err != nil {
+		return models.Conflicts{}, err
+	}
 	return s.store.Conflicts(ctx, actor.ID)
 }
 
 // DeclareConflicts replaces actor's declared organizations (trimmed) and
 // countries; assignments made from then on respect them. A reviewer
-// declares their own; it returns only database errors.
+// declares their own; anyone else gets ErrForbidden.
 func (s *Service) DeclareConflicts(ctx context.Context, actor models.User, organizations, countries []string) (models.Conflicts, error) {
+	if err := requireReviewer(actor); err != nil {
+		return models.Conflicts{}, err
+	}
 	c := models.Conflicts{ReviewerID: actor.ID, Organizations: make([]string, 0, len(organizations)), Countries: countries,
 		UpdatedAt: s.clock.Now()}
 	for _, o := range organizations {
@@ -41,12 +47,16 @@ type Review struct {
 // window, or after it until the reviewer's extension ends (GrantExtension):
 // a draft, or with Submit a complete review, which stays editable until
 // the deadline. The window check and the stored times are one reading
-// of the clock. Its reviewer only. Returns ErrNotFound for an assignment
+// of the clock. Its reviewer only (ErrForbidden without the role).
+// Returns ErrNotFound for an assignment
 // that is missing or another reviewer's, ErrPhaseClosed outside the review
 // window, a ValidationError for scores that do not fit the contest's
 // criteria, and ErrConflict for a nomination no longer reviewed or a draft
 // of a submitted review.
 func (s *Service) SaveReview(ctx context.Context, actor models.User, id string, r Review) (models.Assignment, error) {
+	if err := requireReviewer(actor); err != nil {
+		return models.Assignment{}, err
+	}
 	now := s.clock.Now()
 	a, err := s.store.AssignmentOf(ctx, id, actor.ID)
 	var contest models.Contest
@@ -83,8 +93,11 @@ type AssignmentToReview struct {
 
 // AssignmentsOf answers the page r asks for of actor's own assignments,
 // each with its nomination and
-// criteria. A reviewer lists their own; it returns only database errors.
+// criteria. A reviewer lists their own; anyone else gets ErrForbidden.
 func (s *Service) AssignmentsOf(ctx context.Context, actor models.User, r PageRequest) (Page[AssignmentToReview], error) {
+	if err := requireReviewer(actor); err != nil {
+		return Page[AssignmentToReview]{}, err
+	}
 	list, err := s.store.Assignments(ctx, store.AssignmentQuery{ReviewerID: actor.ID})
 	if err != nil {
 		return Page[AssignmentToReview]{}, err

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wsis-platform/wsis/locale"
 	"github.com/wsis-platform/wsis/models"
 	"github.com/wsis-platform/wsis/store"
 )
@@ -202,6 +203,7 @@ type receiptDigest struct {
 
 type pendingReceipts struct {
 	to, name string
+	lang     *locale.Locale
 	votes    []models.Vote
 }
 
@@ -229,7 +231,7 @@ func (d *receiptDigest) add(voter models.User, v models.Vote) {
 	defer d.mu.Unlock()
 	p := d.pending[voter.ID]
 	if p == nil {
-		p = &pendingReceipts{to: voter.Email, name: voter.Name}
+		p = &pendingReceipts{to: voter.Email, name: voter.Name, lang: MailLocale(voter)}
 		d.pending[voter.ID] = p
 	}
 	p.votes = append(p.votes, v)
@@ -243,7 +245,7 @@ func (d *receiptDigest) send(ctx context.Context, now time.Time) {
 	d.mu.Unlock()
 	mails := make([]models.Mail, 0, len(pending))
 	for _, p := range pending {
-		subject, body, err := RenderMail(MailVoteReceipts, MailData{Name: p.name, URL: d.publicURL, Votes: p.votes})
+		subject, body, err := RenderMailIn(p.lang, MailVoteReceipts, MailData{Name: p.name, URL: d.publicURL, Votes: p.votes})
 		if err != nil {
 			d.log.Error("vote receipt mail not rendered", "err", err, "votes", len(p.votes))
 			continue

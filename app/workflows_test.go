@@ -74,8 +74,26 @@ func TestSaveReview_RefusedAtTheDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.SaveReview(ctx, f.user, a.ID, app.Review{Comment: "mine"}); !errors.Is(err, models.ErrNotFound) {
-		t.Fatalf("another user's review: %v, want not found", err)
+	other := f.createUser(t, "other-reviewer@example.org", models.RoleReviewer)
+	if _, err := f.svc.SaveReview(ctx, other, a.ID, app.Review{Comment: "mine"}); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("another reviewer's review: %v, want not found", err)
+	}
+	// The use cases of the Expert Group check the role themselves, not only
+	// the routes in front of them.
+	if _, err := f.svc.SaveReview(ctx, f.user, a.ID, app.Review{Comment: "mine"}); !errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("a stakeholder's review: %v, want forbidden", err)
+	}
+	if _, err := f.svc.Conflicts(ctx, f.user); !errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("a stakeholder's conflicts: %v, want forbidden", err)
+	}
+	if _, err := f.svc.DeclareConflicts(ctx, f.user, []string{"Org"}, nil); !errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("a stakeholder declaring conflicts: %v, want forbidden", err)
+	}
+	if _, err := f.svc.AssignmentsOf(ctx, f.user, app.PageRequest{Limit: 10}); !errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("a stakeholder's assignments: %v, want forbidden", err)
+	}
+	if _, err := f.svc.OpenAssignment(ctx, f.user, a.ID); !errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("a stakeholder opening an assignment: %v, want forbidden", err)
 	}
 	f.clock.Set(reviewCloses.Add(-time.Millisecond))
 	saved, err := f.svc.SaveReview(ctx, reviewer, a.ID, app.Review{Comment: "  a draft  "})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wsis-platform/wsis/app"
 	"github.com/wsis-platform/wsis/auth"
 	"github.com/wsis-platform/wsis/models"
 )
@@ -22,6 +23,9 @@ type registerRequest struct {
 	Organization    string                 `json:"organization" validate:"required,max=200,singleline"`
 	StakeholderType models.StakeholderType `json:"stakeholder_type" validate:"required,stakeholder_type"`
 	Country         string                 `json:"country" validate:"required,country"`
+	// Language is the account's preferred language; without it, the best
+	// match of the request's Accept-Language.
+	Language string `json:"language" validate:"omitempty,oneof=en fr es ar zh ru"`
 }
 
 // normalize trims the email, name and organization, so that a blank name is
@@ -41,6 +45,9 @@ func (s *server) register(c *gin.Context) {
 	if !s.limits.register.allow(c, "") {
 		return
 	}
+	if req.Language == "" {
+		req.Language = catalogues.Match(c.GetHeader("Accept-Language")).Code
+	}
 	ctx := c.Request.Context()
 	hash, err := s.hasher.Hash(ctx, req.Password)
 	if err != nil {
@@ -49,13 +56,13 @@ func (s *server) register(c *gin.Context) {
 	}
 	user, err := s.store.CreateUser(ctx, models.User{
 		Email: req.Email, Name: req.Name, Organization: req.Organization, StakeholderType: req.StakeholderType,
-		Country: req.Country, CreatedAt: s.clock.Now(),
+		Country: req.Country, Language: req.Language, CreatedAt: s.clock.Now(),
 	}, hash)
 	if err != nil {
 		respondError(c, err)
 		return
 	}
-	if err := s.app.MailVerificationLink(ctx, requestLocale(c), user); err != nil {
+	if err := s.app.MailVerificationLink(ctx, app.MailLocale(user), user); err != nil {
 		// The account exists; the user can ask for a new link.
 		logger(c).ErrorContext(ctx, "verification mail not queued", "err", err, "user_id", user.ID)
 	}

@@ -46,6 +46,10 @@ const (
 	ySelection                // selection open: commitment and champions published
 	yDone                     // selection closed: results publishable
 	yPublished                // results published
+	// Second contests at two stages whose step runs once, so that the
+	// console's form takes the step the API's row took already.
+	yShortlistPages // as yShortlist: its nominees are publishable
+	yDonePages      // as yDone: its results are publishable
 )
 
 // Each contest's windows are ten days long with two-day gaps; a contest
@@ -54,6 +58,7 @@ const (
 var authzStageStart = map[int]time.Duration{
 	ySubmission: 1 * authzDay, yReview: 13 * authzDay, yShortlist: 23 * authzDay, yVoting: 25 * authzDay,
 	yTallied: 35 * authzDay, ySelection: 37 * authzDay, yDone: 47 * authzDay, yPublished: 47 * authzDay,
+	yShortlistPages: 23 * authzDay, yDonePages: 47 * authzDay,
 }
 
 const authzDay = 24 * time.Hour
@@ -68,6 +73,9 @@ type authzWorld struct {
 	actors [authzActors]*authzActor
 	params map[string]string
 	fresh  int
+	// years counts the fresh contest years, which the console's form
+	// takes only up to 2200.
+	years int
 }
 
 // newAuthzWorld builds the world on a test server, walking each contest
@@ -90,8 +98,9 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		}
 	}
 	w.params["bystander"] = s.createUser(t, "bystander@example.org").Email
+	w.params["admin"] = w.actors[actAdmin].user.ID // the admin's own account
 
-	for _, year := range []int{ySubmission, yReview, yShortlist, yVoting, yTallied, ySelection, yDone, yPublished} {
+	for _, year := range []int{ySubmission, yReview, yShortlist, yVoting, yTallied, ySelection, yDone, yPublished, yShortlistPages, yDonePages} {
 		start := now.Add(-authzStageStart[year])
 		w.at(t, start.Add(-time.Hour), false)
 		body := fmt.Sprintf(`{"year":%d,"title":"WSIS Prizes %d","schedule":%s}`, year, year, authzSchedule(start))
@@ -114,7 +123,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		rec := w.wantAPI(t, http.MethodPost, "/api/v1/admin/assignments",
 			fmt.Sprintf(`{"nomination_id":%q,"reviewer_id":%q}`, noms[0].ID, w.actors[actAssigned].user.ID), actAdmin, http.StatusCreated)
 		w.params[fmt.Sprintf("a%d", year)] = decode[models.Assignment](t, rec).ID
-		if year == yReview || year == yShortlist {
+		if year == yReview || year == yShortlist || year == yShortlistPages {
 			continue
 		}
 		w.at(t, start.Add(23*authzDay), false) // between review and voting
@@ -140,6 +149,13 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		w.wantAPI(t, http.MethodPost, fmt.Sprintf("/api/v1/admin/contests/%d/results/publish", year), "", actAdmin, http.StatusOK)
 	}
 
+	// The submission contest's schedule as its console form sends it, and
+	// an extension's end after the review window of yReview closes.
+	w.params["scheduleForm"] = authzScheduleForm(now.Add(-authzStageStart[ySubmission]))
+	extension := now.Add(-authzStageStart[yReview]).Add(27 * authzDay)
+	w.params["extensionCloses"] = extension.Format("2006-01-02T15:04")
+	w.params["extensionClosesAt"] = extension.Format(time.RFC3339)
+
 	w.at(t, now, true)
 	draft := w.draft(t)
 	w.params["draft"] = draft
@@ -162,6 +178,18 @@ func authzSchedule(start time.Time) string {
 	}
 	return fmt.Sprintf(`{"submission":%s,"review":%s,"voting":%s,"selection":%s}`,
 		win(0, 10*authzDay), win(12*authzDay, 22*authzDay), win(24*authzDay, 34*authzDay), win(36*authzDay, 46*authzDay))
+}
+
+// authzScheduleForm is the schedule of authzSchedule as the console's
+// schedule form sends it, in UTC to the minute.
+func authzScheduleForm(start time.Time) string {
+	form := url.Values{}
+	ends := [4][2]time.Duration{{0, 10 * authzDay}, {12 * authzDay, 22 * authzDay}, {24 * authzDay, 34 * authzDay}, {36 * authzDay, 46 * authzDay}}
+	for i, name := range models.WindowNames {
+		form.Set(string(name)+"_opens_at", start.Add(ends[i][0]).UTC().Format("2006-01-02T15:04"))
+		form.Set(string(name)+"_closes_at", start.Add(ends[i][1]).UTC().Format("2006-01-02T15:04"))
+	}
+	return form.Encode()
 }
 
 // at moves the clock and signs the actors in again over the API, since
@@ -265,6 +293,14 @@ func (w *authzWorld) resolve(t *testing.T, name string, actor int) string {
 			t.Fatalf("fresh assignment: %d %s", rec.Code, rec.Body)
 		}
 		return decode[models.Assignment](t, rec).ID
+	case "freshExtended":
+		r := w.s.createUser(t, w.freshName()+"@expert.example", models.RoleReviewer)
+		rec := w.s.do(t, http.MethodPut, fmt.Sprintf("/api/v1/admin/contests/%d/reviewers/%s/extension", yReview, r.ID),
+			jsonBody(fmt.Sprintf(`{"closes_at":%q,"reason":"Travel."}`, w.params["extensionClosesAt"])), bearer(adminTok)...)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("fresh extension: %d %s", rec.Code, rec.Body)
+		}
+		return r.ID
 	case "freshVote":
 		v, tok := w.s.signIn(t, w.freshName()+"@example.org")
 		rec := w.s.do(t, http.MethodPost, fmt.Sprintf("/api/v1/contests/%d/votes", yVoting),
@@ -276,8 +312,8 @@ func (w *authzWorld) resolve(t *testing.T, name string, actor int) string {
 	case "freshEmail":
 		return w.freshName() + "@example.org"
 	case "freshYear":
-		w.fresh++
-		return fmt.Sprint(2100 + w.fresh)
+		w.years++
+		return fmt.Sprint(2100 + w.years)
 	case "refresh":
 		if actor == actAnonymous {
 			return "not-a-refresh-token"

@@ -38,6 +38,9 @@ var (
 	wantPageUsers    = [authzActors]string{"303 /login", "2xx", "2xx", "2xx", "2xx", "2xx"}
 	wantPageOwner    = [authzActors]string{"303 /login", "404", "2xx", "404", "404", "404"}
 	wantOwnerOrAdmin = [authzActors]string{"404", "404", "2xx", "404", "404", "2xx"}
+	// The consoles do not show that they exist to a user without the role.
+	wantPageReviewers = [authzActors]string{"303 /login", "404", "404", "2xx", "2xx", "404"}
+	wantPageAdmins    = [authzActors]string{"303 /login", "404", "404", "404", "404", "2xx"}
 	// Every signed-in actor's email is verified already.
 	wantVerified = [authzActors]string{"401", "409", "409", "409", "409", "409"}
 )
@@ -61,6 +64,26 @@ func wantOwnerFormTo(target string) [authzActors]string {
 	return [authzActors]string{"303 /login", "404", "303 " + target, "404", "404", "404"}
 }
 
+// wantReviewerFormTo is a form of the Expert Group's console: the
+// not-found page to a user without the role, target to a reviewer.
+func wantReviewerFormTo(target string) [authzActors]string {
+	to := "303 " + target
+	return [authzActors]string{"303 /login", "404", "404", to, to, "404"}
+}
+
+// wantAdminFormTo is a form of the secretariat's console: the not-found
+// page to a user without the role, target to an admin.
+func wantAdminFormTo(target string) [authzActors]string {
+	return [authzActors]string{"303 /login", "404", "404", "404", "404", "303 " + target}
+}
+
+// wantAdminFormAnswers is a console form that an admin reaches and that
+// answers admin's status, not a redirect: a report, or a refusal of the
+// step at this time.
+func wantAdminFormAnswers(admin string) [authzActors]string {
+	return [authzActors]string{"303 /login", "404", "404", "404", "404", admin}
+}
+
 // authzYear is a contest year in a path.
 func authzYear(year int) string { return strconv.Itoa(year) }
 
@@ -72,7 +95,7 @@ func authzRows() []authzRow {
 		"sdg_linkage": {words(60, "sdg")}, "partnerships": {words(60, "partners")}, "challenges": {words(60, "challenges")},
 		"implementation": {"completed"}})
 	profile := authzForm(url.Values{"name": {"Matrix Name"}, "organization": {"Matrix Org"}, "stakeholder_type": {"civil-society"}, "country": {"KE"}})
-	return []authzRow{
+	rows := []authzRow{
 		// Public pages.
 		{route: "GET /", path: "/", want: wantEveryone},
 		{route: "GET /projects", path: "/projects", want: wantEveryone},
@@ -241,6 +264,98 @@ func authzRows() []authzRow {
 		{route: "POST /api/v1/admin/contests/:year/champions/publish", path: "/api/v1/admin/contests/" + authzYear(yTallied) + "/champions/publish", want: wantAPIAdmins},
 		{route: "POST /api/v1/admin/contests/:year/results/publish", path: "/api/v1/admin/contests/" + authzYear(yDone) + "/results/publish", want: wantAPIAdmins},
 		{route: "POST /api/v1/admin/contests/:year/results/publish", path: "/api/v1/admin/contests/" + authzYear(ySelection) + "/results/publish", want: [authzActors]string{"401", "403", "403", "403", "403", "409"}},
+		// The API: a reviewer's read of one assignment, the reviewers'
+		// progress and their extensions.
+		{route: "GET /api/v1/reviewer/assignments/:id", path: "/api/v1/reviewer/assignments/{a" + authzYear(yReview) + "}", want: [authzActors]string{"401", "403", "403", "404", "2xx", "403"}},
+		{route: "GET /api/v1/admin/contests/:year/reviewers", path: "/api/v1/admin/contests/" + authzYear(yReview) + "/reviewers", want: wantAPIAdmins},
+		{route: "PUT /api/v1/admin/contests/:year/reviewers/:id/extension", path: "/api/v1/admin/contests/" + authzYear(yReview) + "/reviewers/{freshReviewer}/extension",
+			body: `{"closes_at":"{extensionClosesAt}","reason":"Travel."}`, want: wantAPIAdmins},
+		// Once the nominees are published the review is over.
+		{route: "PUT /api/v1/admin/contests/:year/reviewers/:id/extension", path: "/api/v1/admin/contests/" + authzYear(yVoting) + "/reviewers/{freshReviewer}/extension",
+			body: `{"closes_at":"{extensionClosesAt}","reason":"Travel."}`, want: [authzActors]string{"401", "403", "403", "403", "403", "409"}},
+		{route: "DELETE /api/v1/admin/contests/:year/reviewers/:id/extension", path: "/api/v1/admin/contests/" + authzYear(yReview) + "/reviewers/{freshExtended}/extension", want: wantAPIAdmins},
+	}
+	return append(rows, authzConsoleRows()...)
+}
+
+// authzConsoleRows are the rows of the consoles' pages: the Expert
+// Group's under /review and the secretariat's under /admin.
+func authzConsoleRows() []authzRow {
+	review, voting, tallied, selection := authzYear(yReview), authzYear(yVoting), authzYear(yTallied), authzYear(ySelection)
+	extension := authzForm(url.Values{"closes_at": {"{extensionCloses}"}, "reason": {"Travel."}})
+	confirm := authzForm(url.Values{"confirm": {"yes"}})
+	return []authzRow{
+		// The Expert Group's console.
+		{route: "GET /review", path: "/review", want: wantPageReviewers},
+		{route: "GET /review/conflicts", path: "/review/conflicts", want: wantPageReviewers},
+		{route: "GET /review/assignments/:id", path: "/review/assignments/{a" + review + "}", want: [authzActors]string{"303 /login", "404", "404", "404", "2xx", "404"}},
+		{route: "GET /review/contests/:year/selection", path: "/review/contests/" + selection + "/selection", want: wantPageReviewers},
+		{route: "POST /review/conflicts", path: "/review/conflicts", body: authzForm(url.Values{"organizations": {"Nowhere Org"}}), want: wantReviewerFormTo("/review/conflicts?done=saved")},
+		{route: "POST /review/assignments/:id", path: "/review/assignments/{a" + review + "}", body: authzForm(scoresForm("draft")),
+			want: [authzActors]string{"303 /login", "404", "404", "404", "303 /review/assignments/{a" + review + "}?done=draft", "404"}},
+		// After the review window the sheet comes back closed.
+		{route: "POST /review/assignments/:id", path: "/review/assignments/{a" + authzYear(yShortlist) + "}", body: authzForm(scoresForm("draft")),
+			want: [authzActors]string{"303 /login", "404", "404", "404", "409", "404"}},
+		{route: "POST /review/contests/:year/selection", path: "/review/contests/" + selection + "/selection",
+			body: authzForm(url.Values{"category": {"3"}, "nomination_id": {"{n" + selection + "}"}}), want: wantReviewerFormTo("/review/contests/" + selection + "/selection?done=picked")},
+		{route: "POST /review/contests/:year/selection", path: "/review/contests/" + authzYear(yDone) + "/selection",
+			body: authzForm(url.Values{"category": {"3"}, "nomination_id": {"{n" + authzYear(yDone) + "}"}}), want: [authzActors]string{"303 /login", "404", "404", "409", "409", "404"}},
+		// The secretariat's console.
+		{route: "GET /admin", path: "/admin", want: wantPageAdmins},
+		{route: "GET /admin/contests/new", path: "/admin/contests/new", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/schedule", path: "/admin/contests/" + authzYear(ySubmission) + "/schedule", want: wantPageAdmins},
+		{route: "GET /admin/projects", path: "/admin/projects", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/nominations", path: "/admin/contests/" + authzYear(ySubmission) + "/nominations", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/assignments", path: "/admin/contests/" + review + "/assignments", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/rankings", path: "/admin/contests/" + review + "/rankings", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/reviewers", path: "/admin/contests/" + review + "/reviewers", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/tally", path: "/admin/contests/" + voting + "/tally", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/anomalies", path: "/admin/contests/" + voting + "/anomalies", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/publish", path: "/admin/contests/" + tallied + "/publish", want: wantPageAdmins},
+		{route: "GET /admin/users", path: "/admin/users", want: wantPageAdmins},
+		{route: "GET /admin/audit", path: "/admin/audit", want: wantPageAdmins},
+		{route: "GET /admin/exports", path: "/admin/exports", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/exports", path: "/admin/contests/" + authzYear(yDone) + "/exports", want: wantPageAdmins},
+		{route: "GET /admin/contests/:year/exports/:what", path: "/admin/contests/" + authzYear(yDone) + "/exports/nominations?format=csv", want: wantPageAdmins},
+		// Results are no one's to export before they are published.
+		{route: "GET /admin/contests/:year/exports/:what", path: "/admin/contests/" + selection + "/exports/results", want: wantAdminFormAnswers("404")},
+		{route: "POST /admin/contests", path: "/admin/contests", body: "year={freshYear}&title=WSIS+Prizes&{scheduleForm}", want: wantAdminFormTo("/admin?done=created")},
+		{route: "POST /admin/contests/:year/schedule", path: "/admin/contests/" + authzYear(ySubmission) + "/schedule", body: "{scheduleForm}",
+			want: wantAdminFormTo("/admin/contests/" + authzYear(ySubmission) + "/schedule?done=saved")},
+		{route: "POST /admin/projects/:id/moderate", path: "/admin/projects/{freshSubmitted}/moderate", body: authzForm(url.Values{"step": {"publish"}}),
+			want: wantAdminFormTo("/admin/projects?done=published")},
+		{route: "POST /admin/nominations/:id/ineligible", path: "/admin/nominations/{freshNomination}/ineligible", body: authzForm(url.Values{"reason": {"Not ICT."}}),
+			want: wantAdminFormTo("/admin/contests/" + authzYear(ySubmission) + "/nominations?done=ineligible")},
+		{route: "POST /admin/contests/:year/assignments/auto", path: "/admin/contests/" + review + "/assignments/auto", body: authzForm(url.Values{"reviews_per_nomination": {"1"}}),
+			want: wantAdminFormAnswers("2xx")},
+		{route: "POST /admin/contests/:year/assignments", path: "/admin/contests/" + review + "/assignments",
+			body: authzForm(url.Values{"nomination_id": {"{n" + review + "b}"}, "reviewer_id": {"{freshReviewer}"}}), want: wantAdminFormTo("/admin/contests/" + review + "/assignments?done=assigned")},
+		{route: "POST /admin/assignments/:id/delete", path: "/admin/assignments/{freshAssignment}/delete", body: authzForm(url.Values{"year": {review}}),
+			want: wantAdminFormTo("/admin/contests/" + review + "/assignments?done=unassigned")},
+		{route: "POST /admin/contests/:year/reviewers/:id/extension", path: "/admin/contests/" + review + "/reviewers/{freshReviewer}/extension", body: extension,
+			want: wantAdminFormTo("/admin/contests/" + review + "/reviewers?done=granted")},
+		{route: "POST /admin/contests/:year/reviewers/:id/extension", path: "/admin/contests/" + voting + "/reviewers/{freshReviewer}/extension", body: extension,
+			want: wantAdminFormAnswers("409")},
+		{route: "POST /admin/contests/:year/reviewers/:id/extension/revoke", path: "/admin/contests/" + review + "/reviewers/{freshExtended}/extension/revoke",
+			want: wantAdminFormTo("/admin/contests/" + review + "/reviewers?done=revoked")},
+		{route: "POST /admin/contests/:year/nominees/publish", path: "/admin/contests/" + authzYear(yShortlistPages) + "/nominees/publish",
+			want: wantAdminFormTo("/admin/contests/" + authzYear(yShortlistPages) + "/rankings?done=published")},
+		// While the review window is open the nominees wait.
+		{route: "POST /admin/contests/:year/nominees/publish", path: "/admin/contests/" + review + "/nominees/publish", want: wantAdminFormAnswers("409")},
+		{route: "POST /admin/contests/:year/commitment", path: "/admin/contests/" + tallied + "/commitment", body: confirm,
+			want: wantAdminFormTo("/admin/contests/" + tallied + "/tally?done=committed")},
+		{route: "POST /admin/contests/:year/commitment", path: "/admin/contests/" + voting + "/commitment", body: confirm, want: wantAdminFormAnswers("409")},
+		{route: "POST /admin/contests/:year/anomalies/invalidate", path: "/admin/contests/" + voting + "/anomalies/invalidate",
+			body: authzForm(url.Values{"vote_ids": {"{freshVote}"}, "reason": {"One script."}, "confirm": {"yes"}}), want: wantAdminFormAnswers("2xx")},
+		{route: "POST /admin/contests/:year/publish/champions", path: "/admin/contests/" + tallied + "/publish/champions", body: confirm,
+			want: wantAdminFormTo("/admin/contests/" + tallied + "/publish?done=champions")},
+		{route: "POST /admin/contests/:year/publish/results", path: "/admin/contests/" + authzYear(yDonePages) + "/publish/results", body: confirm,
+			want: wantAdminFormTo("/admin/contests/" + authzYear(yDonePages) + "/publish?done=results")},
+		// While the selection window is open the results wait.
+		{route: "POST /admin/contests/:year/publish/results", path: "/admin/contests/" + selection + "/publish/results", body: confirm, want: wantAdminFormAnswers("409")},
+		{route: "POST /admin/users/:id", path: "/admin/users/{freshUser}", body: authzForm(url.Values{"change": {"disable"}}), want: wantAdminFormTo("/admin/users?done=disabled")},
+		// An admin cannot lock themselves out.
+		{route: "POST /admin/users/:id", path: "/admin/users/{admin}", body: authzForm(url.Values{"change": {"disable"}}), want: wantAdminFormAnswers("409")},
 	}
 }
 

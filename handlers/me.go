@@ -26,6 +26,7 @@ type patchMeRequest struct {
 	Organization    *string                 `json:"organization" validate:"omitempty,min=1,max=200,singleline"`
 	StakeholderType *models.StakeholderType `json:"stakeholder_type" validate:"omitempty,stakeholder_type"`
 	Country         *string                 `json:"country" validate:"omitempty,country"`
+	Language        *string                 `json:"language" validate:"omitempty,oneof=en fr es ar zh ru"`
 }
 
 // normalize trims the name and organization, so that a blank one is empty
@@ -52,6 +53,7 @@ func (s *server) patchMe(c *gin.Context) {
 	}
 	user, err := s.app.EditProfile(useCase(c), currentUser(c), version, store.ProfilePatch{
 		Name: req.Name, Organization: req.Organization, StakeholderType: req.StakeholderType, Country: req.Country,
+		Language: req.Language,
 	})
 	if err != nil {
 		respondError(c, err)

@@ -27,14 +27,15 @@ func (w *webUI) registerPage(c *gin.Context) {
 }
 
 // register creates an account from the form, under the JSON API's rules
-// and limit, mails the verification link and signs the new user in. The
+// and limit, in the page's language (the language of its mails), mails the
+// verification link and signs the new user in. The
 // form comes back with its errors next to their fields.
 func (w *webUI) register(c *gin.Context) {
 	v := w.newView(c)
 	v.Title, v.Form = v.L.T("register.title"), formValues(postForm(c), registerFields...)
 	req := registerRequest{Email: v.Form.Get("email"), Password: v.Form.Get("password"), Name: v.Form.Get("name"),
 		Organization: v.Form.Get("organization"), StakeholderType: models.StakeholderType(v.Form.Get("stakeholder_type")),
-		Country: v.Form.Get("country")}
+		Country: v.Form.Get("country"), Language: v.L.Code}
 	req.normalize()
 	if v.Errors = checkForm(v.L, req); len(v.Errors) > 0 {
 		w.render(c, http.StatusUnprocessableEntity, "register", v)
@@ -46,7 +47,7 @@ func (w *webUI) register(c *gin.Context) {
 	}
 	ctx := useCase(c)
 	user, err := w.app.Register(ctx, w.hasher, models.User{Email: req.Email, Name: req.Name, Organization: req.Organization,
-		StakeholderType: req.StakeholderType, Country: req.Country}, req.Password)
+		StakeholderType: req.StakeholderType, Country: req.Country, Language: req.Language}, req.Password)
 	if errors.Is(err, models.ErrConflict) {
 		v.Errors = []fieldError{{Field: "email", Message: v.L.T("form.error.email_taken")}}
 		w.render(c, http.StatusConflict, "register", v)

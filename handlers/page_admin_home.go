@@ -20,7 +20,7 @@ const consolePageSize = 20
 // sent to the login form; a signed-in user who is not an admin gets the
 // not-found page, so the console's existence does not leak.
 func (w *webUI) consoleRoutes(pages, forms headRouter) {
-	console := pages.Group("/admin", requirePageUser(), requirePageAdmin())
+	console := pages.Group("/admin", requirePageUser(), requirePageRole(models.RoleAdmin))
 	console.GET("", w.consoleHome)
 	console.GET("/contests/new", w.newContestPage)
 	console.GET("/contests/:year/schedule", w.schedulePage)
@@ -28,7 +28,7 @@ func (w *webUI) consoleRoutes(pages, forms headRouter) {
 	console.GET("/contests/:year/nominations", w.screeningPage)
 	console.GET("/contests/:year/assignments", w.assignmentsPage)
 	console.GET("/contests/:year/rankings", w.rankingsPage)
-	consoleForms := forms.Group("/admin", requirePageUser(), requirePageAdmin())
+	consoleForms := forms.Group("/admin", requirePageUser(), requirePageRole(models.RoleAdmin))
 	consoleForms.POST("/contests", w.createContestForm)
 	consoleForms.POST("/contests/:year/schedule", w.saveSchedule)
 	consoleForms.POST("/projects/:id/moderate", w.moderateProject)
@@ -37,19 +37,6 @@ func (w *webUI) consoleRoutes(pages, forms headRouter) {
 	consoleForms.POST("/contests/:year/assignments", w.assignByHand)
 	consoleForms.POST("/assignments/:id/delete", w.unassignForm)
 	consoleForms.POST("/contests/:year/nominees/publish", w.publishNomineesForm)
-}
-
-// requirePageAdmin answers the not-found page to a signed-in user who is
-// not an admin; it follows requirePageUser.
-func requirePageAdmin() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if u, ok := pageUser(c); !ok || !u.HasRole(models.RoleAdmin) {
-			errorPage(c, http.StatusNotFound, "error.not_found.title", "error.not_found.text")
-			c.Abort()
-			return
-		}
-		c.Next()
-	}
 }
 
 // adminContest is a contest as the console's home lists it: where it

@@ -19,7 +19,7 @@ import (
 // as the admin API answers them 403 and its pages must not tell they exist.
 // Every form refuses cross-site requests.
 func (w *webUI) oversightPages(pages, forms headRouter) {
-	view := pages.Group("/admin", requirePageUser(), requireOversightAdmin())
+	view := pages.Group("/admin", requirePageUser(), requirePageRole(models.RoleAdmin))
 	view.GET("/contests/:year/tally", w.adminTallyPage)
 	view.GET("/contests/:year/anomalies", w.adminAnomaliesPage)
 	view.GET("/contests/:year/publish", w.adminPublishPage)
@@ -28,25 +28,12 @@ func (w *webUI) oversightPages(pages, forms headRouter) {
 	view.GET("/exports", w.adminExportsPage)
 	view.GET("/contests/:year/exports", w.adminContestExportsPage)
 	view.GET("/contests/:year/exports/:what", w.adminContestExport)
-	act := forms.Group("/admin", requirePageUser(), requireOversightAdmin())
+	act := forms.Group("/admin", requirePageUser(), requirePageRole(models.RoleAdmin))
 	act.POST("/contests/:year/commitment", w.adminPublishCommitment)
 	act.POST("/contests/:year/anomalies/invalidate", w.adminInvalidateVotes)
 	act.POST("/contests/:year/publish/champions", w.adminPublishChampions)
 	act.POST("/contests/:year/publish/results", w.adminPublishResults)
 	act.POST("/users/:id", w.adminChangeAccess)
-}
-
-// requireOversightAdmin answers the not-found page to a signed-in user who
-// is not an admin; the use cases check the role again.
-func requireOversightAdmin() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if u, _ := pageUser(c); !u.HasRole(models.RoleAdmin) {
-			errorPage(c, http.StatusNotFound, "error.not_found.title", "error.not_found.text")
-			c.Abort()
-			return
-		}
-		c.Next()
-	}
 }
 
 // confirmed reports whether a form of an irreversible action comes from its

@@ -76,7 +76,8 @@ func choiceField(v *pageView, name, labelKey, kind string) fieldInput {
 
 // choicesField is the field name of v's form over the reference list kind
 // ("countries", "stakeholder_types", "coverages", "statuses",
-// "implementations", "action_lines" or "sdgs"), named in the page's language, with the values
+// "implementations", "action_lines", "sdgs", "gdc_objectives" or
+// "languages", each language named in itself), named in the page's language, with the values
 // the form holds chosen.
 func choicesField(v *pageView, name, labelKey, kind string) fieldInput {
 	f := fieldInput{Name: name, Label: v.L.T(labelKey), Required: true}
@@ -107,6 +108,15 @@ func choicesField(v *pageView, name, labelKey, kind string) fieldInput {
 	case "sdgs":
 		for _, g := range models.SDGs {
 			options = append(options, fieldOption{Value: strconv.Itoa(g.Number), Label: v.L.Plain(g.Number) + ". " + v.L.SDG(g.Number)})
+		}
+	case "gdc_objectives":
+		f.Required = false // a project may link to none
+		for _, o := range models.GDCObjectives {
+			options = append(options, fieldOption{Value: strconv.Itoa(o.Number), Label: v.L.Plain(o.Number) + ". " + v.L.T("gdc."+strconv.Itoa(o.Number))})
+		}
+	case "languages":
+		for _, l := range catalogues.All() {
+			options = append(options, fieldOption{Value: l.Code, Label: l.Name()})
 		}
 	}
 	chosen := v.Form[name]

@@ -29,7 +29,7 @@ type projectFormView struct {
 
 // projectFields are the project form's fields, in its order.
 var projectFields = []string{"title", "summary", "description", "organization", "stakeholder_type", "countries",
-	"coverage", "action_lines", "sdgs", "status", "start_date", "end_date", "website", "partners", "contact_email"}
+	"coverage", "action_lines", "sdgs", "gdc_objectives", "status", "start_date", "end_date", "website", "partners", "contact_email"}
 
 // myProjectsPage lists the signed-in user's projects, newest change first,
 // with their state and the moderators' note (the read model's working
@@ -128,7 +128,7 @@ func (w *webUI) saveProject(c *gin.Context) {
 		return
 	}
 	v := w.newView(c)
-	req := requestOf(p.ProjectContent) // keeps what the form does not show (the GDC objectives)
+	req := requestOf(p.ProjectContent)
 	v.Form = projectFormValues(postForm(c))
 	fillProjectRequest(&req, v.Form)
 	if v.Errors = checkForm(v.L, req); len(v.Errors) > 0 {
@@ -191,8 +191,8 @@ func projectFormValues(form url.Values) url.Values {
 }
 
 // fillProjectRequest sets req's fields from the form: lists from their
-// repeated values, SDGs as numbers (a value that is not one fails the
-// rules as 0), partners one per line.
+// repeated values, SDGs and GDC objectives as numbers (a value that is
+// not one fails the rules as 0), partners one per line.
 func fillProjectRequest(req *projectRequest, form url.Values) {
 	req.Title, req.Summary, req.Description = form.Get("title"), form.Get("summary"), form.Get("description")
 	req.Organization, req.StakeholderType = strings.TrimSpace(form.Get("organization")), models.StakeholderType(form.Get("stakeholder_type"))
@@ -201,6 +201,11 @@ func fillProjectRequest(req *projectRequest, form url.Values) {
 	for _, s := range nonEmpty(form["sdgs"]) {
 		n, _ := strconv.Atoi(s)
 		req.SDGs = append(req.SDGs, n)
+	}
+	req.GDCObjectives = nil
+	for _, s := range nonEmpty(form["gdc_objectives"]) {
+		n, _ := strconv.Atoi(s)
+		req.GDCObjectives = append(req.GDCObjectives, n)
 	}
 	req.Status, req.StartDate, req.EndDate = form.Get("status"), form.Get("start_date"), form.Get("end_date")
 	req.Website, req.ContactEmail = strings.TrimSpace(form.Get("website")), strings.TrimSpace(form.Get("contact_email"))
@@ -214,13 +219,16 @@ func fillProjectRequest(req *projectRequest, form url.Values) {
 
 // projectForm is the form filled with a project's content.
 func projectForm(p models.ProjectContent) url.Values {
-	sdgs := make([]string, len(p.SDGs))
+	sdgs, gdc := make([]string, len(p.SDGs)), make([]string, len(p.GDCObjectives))
 	for i, n := range p.SDGs {
 		sdgs[i] = strconv.Itoa(n)
 	}
+	for i, n := range p.GDCObjectives {
+		gdc[i] = strconv.Itoa(n)
+	}
 	return url.Values{"title": {p.Title}, "summary": {p.Summary}, "description": {p.Description},
 		"organization": {p.Organization}, "stakeholder_type": {string(p.StakeholderType)}, "countries": p.Countries,
-		"coverage": {p.Coverage}, "action_lines": p.ActionLines, "sdgs": sdgs, "status": {p.Status},
+		"coverage": {p.Coverage}, "action_lines": p.ActionLines, "sdgs": sdgs, "gdc_objectives": gdc, "status": {p.Status},
 		"start_date": {p.StartDate}, "end_date": {p.EndDate}, "website": {p.Website},
 		"partners": {strings.Join(p.Partners, "\n")}, "contact_email": {p.ContactEmail}}
 }

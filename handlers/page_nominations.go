@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,15 +19,26 @@ import (
 var nominationTextFields = []string{"short_description", "impact", "sdg_linkage", "partnerships", "challenges", "implementation"}
 
 // nominateView is the nomination form of a contest: the nominator's own
-// projects to choose from and, once one is chosen, its action lines as the
-// categories it may enter. Closed says when nominations are taken, while
-// they are not.
+// projects to choose from, and when the contest takes third-party
+// nominations (ThirdParty) a search of the published projects (Search, its
+// results Found once Searched); once a project is chosen, its action lines
+// as the categories it may enter. Closed says when nominations are taken,
+// while they are not.
 type nominateView struct {
 	Year, Version            int
 	Closed                   string
 	Projects, Category       fieldInput
+	Search                   fieldInput
+	Found                    []nominableProject
 	ProjectID, Title, Action string
 	HasProjects              bool
+	ThirdParty, Searched     bool
+}
+
+// nominableProject is a published project a search found, with the link
+// that chooses it.
+type nominableProject struct {
+	Title, Organization, Href string
 }
 
 // nominationLine is one of the nominator's nominations in their list.
@@ -37,16 +49,18 @@ type nominationLine struct {
 }
 
 // nominatePage shows the nomination form: first the choice of one of the
-// user's own projects that is not a draft, then (?project=ID) the category
-// among that project's action lines and the texts, with word counters.
-// Outside the submission window it says when nominations are taken.
+// user's own projects that is not a draft or, when the contest takes
+// third-party nominations, of any published project found by its title,
+// words or id (?q=), then (?project=ID) the category among that project's
+// action lines and the texts, with word counters. Outside the submission
+// window it says when nominations are taken.
 func (w *webUI) nominatePage(c *gin.Context) {
 	contest, ok := w.pageContest(c)
 	if !ok {
 		return
 	}
 	v := w.newView(c)
-	v.Form = url.Values{"project_id": {c.Query("project")}}
+	v.Form = url.Values{"project_id": {c.Query("project")}, "q": {strings.TrimSpace(c.Query("q"))}}
 	w.showNominate(c, v, contest, http.StatusOK)
 }
 
@@ -74,10 +88,29 @@ func (w *webUI) showNominate(c *gin.Context, v *pageView, contest models.Contest
 		data.Projects.Options = append(data.Projects.Options, fieldOption{Value: p.ID, Label: p.Title, Selected: p.ID == chosen})
 	}
 	data.HasProjects = len(own) > 0
+	data.ThirdParty = contest.Settings.AllowThirdPartyNominations
+	if data.ThirdParty {
+		data.Search = inputField(v, "q", "search", "nominate.search.label", "hint=nominate.search.hint")
+		if q := v.Form.Get("q"); q != "" {
+			if data.Found, err = w.findNominable(c, user, data.Action, q); err != nil {
+				w.failPage(c, err)
+				return
+			}
+			data.Searched = true
+		}
+	}
 	if chosen != "" {
 		p, _, err := w.app.Project(ctx, user, chosen)
 		if err != nil {
 			w.failPage(c, err)
+			return
+		}
+		if p.OwnerID != user.ID && !data.ThirdParty {
+			// The use case refuses it (models.CheckNominable); say why on the
+			// choice of project rather than offer a form it would refuse.
+			v.Errors = append(withoutField(v.Errors, "project"), fieldError{Field: "project", Message: v.L.T("nominate.own_only")})
+			data.Projects.describe(v)
+			w.render(c, status, "nominate", v)
 			return
 		}
 		content := p.ProjectContent
@@ -96,6 +129,7 @@ func (w *webUI) showNominate(c *gin.Context, v *pageView, contest models.Contest
 		}
 		data.Category.describe(v)
 	}
+	data.Projects.describe(v)
 	w.render(c, status, "nominate", v)
 }
 
@@ -123,10 +157,51 @@ func (w *webUI) nominate(c *gin.Context) {
 			w.failPage(c, err)
 			return
 		}
+		for i := range v.Errors {
+			if v.Errors[i].Field == "project_id" {
+				v.Errors[i].Field = "project" // the visible choice; project_id is hidden
+			}
+		}
 		w.showNominate(c, v, contest, statusOf(err))
 		return
 	}
 	redirect(c, "/my/nominations", url.Values{"done": {"nominated"}})
+}
+
+// nominableLimit is the most projects a search of the nomination page
+// offers.
+const nominableLimit = 20
+
+// findNominable returns the published projects a third-party nominator may
+// choose for the query q: the project whose id q is, else those of the
+// catalogue's search for q, each with its link to the form at action.
+func (w *webUI) findNominable(c *gin.Context, user models.User, action, q string) ([]nominableProject, error) {
+	link := func(id string) string { return action + "?" + url.Values{"project": {id}}.Encode() }
+	if p, _, err := w.app.Project(useCase(c), user, q); err == nil && p.Published != nil {
+		return []nominableProject{{Title: p.Published.Title, Organization: p.Published.Organization, Href: link(p.ID)}}, nil
+	} else if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	res, err := w.search.Catalogue(c.Request.Context(), search.CatalogueQuery{Text: q, Limit: nominableLimit})
+	if err != nil {
+		return nil, err
+	}
+	found := make([]nominableProject, 0, len(res.Items))
+	for _, p := range res.Items {
+		found = append(found, nominableProject{Title: p.Title, Organization: p.Organization, Href: link(p.ID)})
+	}
+	return found, nil
+}
+
+// withoutField returns errs without those of the field name.
+func withoutField(errs []fieldError, name string) []fieldError {
+	out := errs[:0:0]
+	for _, e := range errs {
+		if e.Field != name {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // nominationRefusal says in v's language why a use case refused a

@@ -10,11 +10,11 @@ import (
 	"github.com/wsis-platform/wsis/store"
 )
 
-var profileFields = []string{"name", "organization", "stakeholder_type", "country"}
+var profileFields = []string{"name", "organization", "stakeholder_type", "country", "language"}
 
 // profilePage shows the signed-in user's profile: email, whether it is
 // verified (with a new link when it is not), roles, and the form of the
-// fields a user may change.
+// fields a user may change, the language of their mails among them.
 func (w *webUI) profilePage(c *gin.Context) {
 	v := w.newView(c)
 	user, err := w.app.Profile(useCase(c), *v.User)
@@ -32,7 +32,7 @@ func (w *webUI) profilePage(c *gin.Context) {
 // profileForm is the profile form filled with user's fields.
 func profileForm(user models.User) url.Values {
 	return url.Values{"name": {user.Name}, "organization": {user.Organization},
-		"stakeholder_type": {string(user.StakeholderType)}, "country": {user.Country}}
+		"stakeholder_type": {string(user.StakeholderType)}, "country": {user.Country}, "language": {user.Language}}
 }
 
 // saveProfile changes the fields of the profile a user may change, under
@@ -44,6 +44,11 @@ func (w *webUI) saveProfile(c *gin.Context) {
 	name, org := v.Form.Get("name"), v.Form.Get("organization")
 	st, country := models.StakeholderType(v.Form.Get("stakeholder_type")), v.Form.Get("country")
 	req := patchMeRequest{Name: &name, Organization: &org, StakeholderType: &st, Country: &country}
+	if lang, sent := postForm(c)["language"]; sent {
+		req.Language = &lang[0]
+	} else {
+		v.Form.Set("language", v.User.Language) // a form without the field leaves the language as it is
+	}
 	req.normalize()
 	if v.Errors = checkForm(v.L, req); len(v.Errors) > 0 {
 		user, err := w.app.Profile(ctx, *v.User)
@@ -56,7 +61,7 @@ func (w *webUI) saveProfile(c *gin.Context) {
 		return
 	}
 	if _, err := w.app.EditProfile(ctx, *v.User, 0, store.ProfilePatch{Name: req.Name, Organization: req.Organization,
-		StakeholderType: req.StakeholderType, Country: req.Country}); err != nil {
+		StakeholderType: req.StakeholderType, Country: req.Country, Language: req.Language}); err != nil {
 		w.failPage(c, err)
 		return
 	}

@@ -47,9 +47,12 @@ type User struct {
 	Organization    string          `json:"organization"`
 	StakeholderType StakeholderType `json:"stakeholder_type"`
 	Country         string          `json:"country"`
-	Roles           []Role          `json:"roles"`
-	EmailVerified   bool            `json:"email_verified"`
-	Disabled        bool            `json:"disabled"`
+	// Language is the account's preferred language, one of locale.Codes:
+	// the language of the mails the platform sends it.
+	Language      string `json:"language"`
+	Roles         []Role `json:"roles"`
+	EmailVerified bool   `json:"email_verified"`
+	Disabled      bool   `json:"disabled"`
 	// SessionVersion changes when every session of the user must end
 	// (password reset, disabling): tokens of an older version are refused.
 	SessionVersion int `json:"-"`
@@ -59,6 +62,9 @@ type User struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	Version   int       `json:"version"`
 }
+
+// DefaultLanguage is the language of accounts stored before they had one.
+const DefaultLanguage = "en"
 
 // HasRole reports whether u holds role r.
 func (u User) HasRole(r Role) bool {

@@ -295,14 +295,14 @@ type counterDoc struct {
 // value; the n values up to it are the caller's.
 func (s *Store) nextSeq(ctx context.Context, name string, n int64) (int64, error) {
 	var c counterDoc
-	err := s.serialize(colCounters, name, func() error {
-		return s.db.Collection(colCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: name}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "value", Value: n}}}},
-			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&c)
+	err := retryUpsert(func() error {
+		return s.serialize(colCounters, name, func() error {
+			return s.db.Collection(colCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: name}},
+				bson.D{{Key: "$inc", Value: bson.D{{Key: "value", Value: n}}}},
+				options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&c)
+		})
 	})
 	if err != nil {
-		// A duplicate key here is two first uses on MongoDB both inserting
-		// the counter: not the client's conflict.
 		return 0, mapInternal("next sequence", err)
 	}
 	return c.Value, nil

@@ -152,6 +152,24 @@ func isDuplicateKey(err error) bool {
 	return errors.As(err, &ce) && ce.Name == "InternalError" && strings.Contains(ce.Message, "UNIQUE constraint failed")
 }
 
+// upsertRetries bounds the attempts of an upsert that lost the insert of
+// its document to another writer.
+const upsertRetries = 3
+
+// retryUpsert runs an upsert until it does not fail with a duplicate key:
+// two first writes of one document at once (two replicas, say) may both
+// try to insert it, and the loser's retry finds it and updates it, as
+// MongoDB's documentation advises for upserts on a unique key.
+func retryUpsert(upsert func() error) error {
+	var err error
+	for range upsertRetries {
+		if err = upsert(); !isDuplicateKey(err) {
+			return err
+		}
+	}
+	return err
+}
+
 // mapInternal is mapErr for writes where every unique key is the server's
 // own choice (a generated _id, a change sequence): a duplicate key there is
 // the platform's fault, so it stays an internal error, never the client's

@@ -31,6 +31,7 @@ type userDoc struct {
 	Organization    string                 `bson:"organization"`
 	StakeholderType models.StakeholderType `bson:"stakeholder_type"`
 	Country         string                 `bson:"country"`
+	Language        string                 `bson:"language,omitempty"`
 	Roles           []models.Role          `bson:"roles"`
 	Disabled        bool                   `bson:"disabled"`
 	SessionVersion  int                    `bson:"session_version"`
@@ -46,8 +47,12 @@ func (d userDoc) user() models.User {
 	if roles == nil {
 		roles = []models.Role{}
 	}
+	lang := d.Language
+	if lang == "" {
+		lang = models.DefaultLanguage // stored before accounts had a language
+	}
 	return models.User{ID: d.ID, Email: d.Email, Name: d.Name, Organization: d.Organization,
-		StakeholderType: d.StakeholderType, Country: d.Country, Roles: roles, Disabled: d.Disabled,
+		StakeholderType: d.StakeholderType, Country: d.Country, Language: lang, Roles: roles, Disabled: d.Disabled,
 		SessionVersion: d.SessionVersion, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version, Seq: d.Seq}
 }
 
@@ -68,6 +73,9 @@ func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash stri
 	if u.Roles == nil {
 		u.Roles = []models.Role{}
 	}
+	if u.Language == "" {
+		u.Language = models.DefaultLanguage
+	}
 	seq, err := s.nextSeq(ctx, seqSearch, 1)
 	if err != nil {
 		return models.User{}, err
@@ -77,7 +85,7 @@ func (s *Store) CreateUser(ctx context.Context, u models.User, passwordHash stri
 		return models.User{}, err
 	}
 	doc := userDoc{ID: u.ID, Email: u.Email, PasswordHash: passwordHash, Name: u.Name, Organization: u.Organization,
-		StakeholderType: u.StakeholderType, Country: u.Country, Roles: u.Roles, Disabled: u.Disabled,
+		StakeholderType: u.StakeholderType, Country: u.Country, Language: u.Language, Roles: u.Roles, Disabled: u.Disabled,
 		CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt, Version: 1, Seq: seq}
 	// The account goes in first: a login key must never point at nothing. An
 	// account whose key loses the race is removed again; were that removal
@@ -119,8 +127,11 @@ func (s *Store) InsertUsers(ctx context.Context, users []models.User, passwordHa
 		if u.Roles == nil {
 			u.Roles = []models.Role{}
 		}
+		if u.Language == "" {
+			u.Language = models.DefaultLanguage
+		}
 		docs[i] = userDoc{ID: u.ID, Email: u.Email, PasswordHash: passwordHash, Name: u.Name, Organization: u.Organization,
-			StakeholderType: u.StakeholderType, Country: u.Country, Roles: u.Roles, Disabled: u.Disabled,
+			StakeholderType: u.StakeholderType, Country: u.Country, Language: u.Language, Roles: u.Roles, Disabled: u.Disabled,
 			CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt, Version: 1, Seq: u.Seq}
 		keys[i] = loginKeyDoc{Email: models.NormalizeEmail(u.Email), UserID: u.ID}
 	}
@@ -216,6 +227,7 @@ type ProfilePatch struct {
 	Organization    *string
 	StakeholderType *models.StakeholderType
 	Country         *string
+	Language        *string
 }
 
 // UpdateProfile applies p to the account atomically. With version > 0 the
@@ -234,6 +246,9 @@ func (s *Store) UpdateProfile(ctx context.Context, id string, version int, p Pro
 	}
 	if p.Country != nil {
 		set = append(set, bson.E{Key: "country", Value: *p.Country})
+	}
+	if p.Language != nil {
+		set = append(set, bson.E{Key: "language", Value: *p.Language})
 	}
 	return s.updateUser(ctx, "update profile", id, version, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 }

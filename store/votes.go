@@ -170,13 +170,15 @@ func (s *Store) AddVoteCounts(ctx context.Context, deltas []models.NomineeVotes,
 			continue
 		}
 		id := models.NomineeKey(contest, d.Category, d.NominationID)
-		err := s.serialize(colVoteCounts, id, func() error {
-			_, err := s.db.Collection(colVoteCounts).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
-				{Key: "$inc", Value: bson.D{{Key: "votes", Value: d.Votes}}},
-				{Key: "$setOnInsert", Value: bson.D{{Key: "contest", Value: contest}, {Key: "category", Value: d.Category},
-					{Key: "nomination_id", Value: d.NominationID}}},
-			}, options.UpdateOne().SetUpsert(true))
-			return mapInternal("add vote counts", err)
+		err := retryUpsert(func() error {
+			return s.serialize(colVoteCounts, id, func() error {
+				_, err := s.db.Collection(colVoteCounts).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
+					{Key: "$inc", Value: bson.D{{Key: "votes", Value: d.Votes}}},
+					{Key: "$setOnInsert", Value: bson.D{{Key: "contest", Value: contest}, {Key: "category", Value: d.Category},
+						{Key: "nomination_id", Value: d.NominationID}}},
+				}, options.UpdateOne().SetUpsert(true))
+				return mapInternal("add vote counts", err)
+			})
 		})
 		if err != nil {
 			return err

@@ -32,6 +32,7 @@ const benchUsage = `Usage: wsis bench catalogue --projects N [--requests R] [--c
        wsis bench votes --voters N [--concurrency C] [--url U]
        wsis bench recount --votes N
        wsis bench soak --duration D [--concurrency C] [--url U]
+       wsis bench budget [--small]
 
 Each seeds a fresh embedded store in a temporary directory and serves the API
 on a loopback port.
@@ -56,6 +57,11 @@ route and whether the server's resident memory stays flat.
 
 recount inserts N votes in bulk and times the authoritative recount of them,
 with the process's resident memory.
+
+budget runs the performance budget in one go: the catalogue on 20,000
+projects with its load, the vote path of 2,000 voters with the server's
+memory, the recount of 1,000,000 votes, and the start to ready on an
+existing data directory of 20,000 projects; --small at sizes for CI.
 `
 
 // benchCommand runs "wsis bench catalogue" and "wsis bench accounts".
@@ -66,6 +72,9 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	if len(args) > 0 && args[0] == "votes" {
 		return benchVotes(ctx, args[1:], getenv, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "budget" {
+		return benchBudget(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "soak" {
 		return benchSoak(ctx, args[1:], getenv, stdout, stderr)
 	}
@@ -74,7 +83,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 	if len(args) == 0 || args[0] != "catalogue" {
 		fmt.Fprint(stderr, benchUsage)
-		return errors.New(`bench: name a benchmark: "catalogue", "accounts", "votes", "recount" or "soak"`)
+		return errors.New(`bench: name a benchmark: "catalogue", "accounts", "votes", "recount", "soak" or "budget"`)
 	}
 	fs := flag.NewFlagSet("wsis bench catalogue", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -36,6 +36,7 @@ Commands:
   bench votes        measure casting votes over HTTP against raw inserts
   bench recount      measure the authoritative recount of N votes
   bench soak         mixed traffic for a duration: errors, p99 per route, memory
+  bench budget       the performance budget in one run (--small for CI)
   backup             write every collection and its indexes to a file (--out FILE)
   restore            restore a backup file into an empty database (wsis restore FILE [--force])
   keys add           add an access-token signing key (rotation)
