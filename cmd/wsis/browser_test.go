@@ -42,7 +42,7 @@ func TestUI_HomeAndCatalogueInARealBrowser(t *testing.T) {
 		}
 	}()
 
-	ctx := newBrowserContext(t, exe)
+	ctx := newBrowserContext(t, exe, 2*time.Minute)
 
 	var categories int
 	var title, direction string
@@ -127,8 +127,8 @@ func waitFor(ctx context.Context, t *testing.T, condition string) {
 }
 
 // newBrowserContext starts Chromium headless and returns a context that
-// drives one of its tabs for at most two minutes; the test's end closes it.
-func newBrowserContext(t *testing.T, exe string) context.Context {
+// drives one of its tabs for at most limit; the test's end closes it.
+func newBrowserContext(t *testing.T, exe string, limit time.Duration) context.Context {
 	t.Helper()
 	// The browser may still write its profile as it exits; its removal is
 	// best effort rather than a test's TempDir, whose cleanup must succeed.
@@ -141,7 +141,7 @@ func newBrowserContext(t *testing.T, exe string) context.Context {
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profile))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancel()
