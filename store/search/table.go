@@ -503,7 +503,7 @@ func (t *table) pass(q CatalogueQuery, key sortSpec, after *sortPoint, text *tex
 		}
 		c := candidate{row: r, idKey: h.idKey}
 		if key.byScore {
-			c.score = text.score(t.words.of(h))
+			c.score = text.score(uint32(i))
 		}
 		p := key.point(c)
 		if after != nil && key.compare(p, *after) <= 0 {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -49,6 +50,11 @@ type words struct {
 	analyzer analysis.Analyzer
 	termID   map[string]uint32
 	postings []*roaring.Bitmap // by term id: the places of the rows having it
+	// weighted holds the same postings with their weights, by place: a
+	// search scores its hits by walking each of its terms' lists forward
+	// with them, reading memory in order, instead of looking each hit's
+	// term up in its own list.
+	weighted [][]posting
 	arena    []termWeight
 	garbage  int // entries of the arena no row uses
 }
@@ -138,6 +144,7 @@ func (w *words) id(term string, add bool) (uint32, bool) {
 	id := uint32(len(w.postings))
 	w.termID[term] = id
 	w.postings = append(w.postings, roaring.New())
+	w.weighted = append(w.weighted, nil)
 	return id, true
 }
 
@@ -152,26 +159,36 @@ func (w *words) list(weights map[string]float32) []termWeight {
 	return out
 }
 
+// posting is a row's place and its weight of a term.
+type posting struct {
+	place  uint32
+	weight float32
+}
+
+func comparePlace(p posting, place uint32) int { return cmp.Compare(p.place, place) }
+
 func (w *words) add(slot uint32, list []termWeight) {
 	for _, tw := range list {
 		w.postings[tw.term].Add(slot)
+		l := w.weighted[tw.term]
+		i, found := slices.BinarySearchFunc(l, slot, comparePlace)
+		if found {
+			l[i].weight = tw.weight
+		} else {
+			w.weighted[tw.term] = slices.Insert(l, i, posting{slot, tw.weight})
+		}
 	}
 }
 
 func (w *words) remove(slot uint32, list []termWeight) {
 	for _, tw := range list {
 		w.postings[tw.term].Remove(slot)
+		l := w.weighted[tw.term]
+		if i, found := slices.BinarySearchFunc(l, slot, comparePlace); found {
+			w.weighted[tw.term] = slices.Delete(l, i, i+1)
+		}
 	}
 	w.garbage += len(list)
-}
-
-// weight is a row's weight of term, 0 when the row lacks it.
-func weightOf(list []termWeight, term uint32) float32 {
-	i, found := slices.BinarySearchFunc(list, term, func(tw termWeight, t uint32) int { return int(tw.term) - int(t) })
-	if !found {
-		return 0
-	}
-	return list[i].weight
 }
 
 // queryWords are the words of a search, each as the terms the analyzer
@@ -199,6 +216,10 @@ type textMatch struct {
 	hits  *roaring.Bitmap
 	terms []uint32
 	idf   []float64
+	// lists are the terms' weighted postings and at the place in each that
+	// the last hit scored reached: hits are scored in ascending places.
+	lists [][]posting
+	at    []int
 }
 
 // match finds the rows having every word of ws or, with any, at least one.
@@ -219,6 +240,8 @@ func (w *words) match(ws [][]string, any bool, rows int) textMatch {
 			p := w.postings[id]
 			of = append(of, p)
 			m.terms = append(m.terms, id)
+			m.lists = append(m.lists, w.weighted[id])
+			m.at = append(m.at, 0)
 			// The index's idf: 1 + ln(entries / (1 + entries with the term)).
 			m.idf = append(m.idf, 1+math.Log(float64(rows)/float64(1+p.GetCardinality())))
 		}
@@ -245,11 +268,27 @@ func (w *words) match(ws [][]string, any bool, rows int) textMatch {
 }
 
 // score is a row's relevance: each term's weight in the row times its idf.
-func (m textMatch) score(list []termWeight) float64 {
+// score is the relevance of the row at place: each term's weight there
+// times its idf. Places must come in ascending order: each term's list is
+// walked forward from where the last one left it, galloping over the
+// places no hit has.
+func (m *textMatch) score(place uint32) float64 {
 	s := 0.0
-	for i, term := range m.terms {
-		if wt := weightOf(list, term); wt != 0 {
-			s += float64(wt) * m.idf[i]
+	for i, l := range m.lists {
+		at := m.at[i]
+		if at < len(l) && l[at].place < place {
+			step := 1
+			for at+step < len(l) && l[at+step].place < place {
+				at += step
+				step *= 2
+			}
+			hi := min(at+step, len(l))
+			j, _ := slices.BinarySearchFunc(l[at:hi], place, comparePlace)
+			at += j
+		}
+		m.at[i] = at
+		if at < len(l) && l[at].place == place {
+			s += float64(l[at].weight) * m.idf[i]
 		}
 	}
 	return s
@@ -402,7 +441,17 @@ func (t *table) loadWords(ctx context.Context, idx bleve.Index) error {
 		h := &t.hot[s]
 		t.words.garbage += int(h.nwords)
 		h.wordsAt, h.nwords = t.words.store(list)
+		for _, tw := range list {
+			t.words.weighted[tw.term] = append(t.words.weighted[tw.term], posting{uint32(s), tw.weight})
+		}
 		perSlot[s] = nil
+	}
+	// The rows changed meanwhile were in the lists first, out of order
+	// with the places appended after them.
+	for _, l := range t.words.weighted {
+		if !slices.IsSortedFunc(l, func(a, b posting) int { return cmp.Compare(a.place, b.place) }) {
+			slices.SortFunc(l, func(a, b posting) int { return cmp.Compare(a.place, b.place) })
+		}
 	}
 	t.words.compact(t.hot, t.rows)
 	return nil
