@@ -68,19 +68,21 @@ func (s *Store) ReviewExtension(ctx context.Context, year int, reviewerID string
 func (s *Store) PutReviewExtension(ctx context.Context, e ReviewExtension) (*ReviewExtension, error) {
 	id := ReviewExtensionID(e.Contest, e.ReviewerID)
 	var before *ReviewExtension
-	err := s.serialize(colReviewExtensions, id, func() error {
-		old, err := s.ReviewExtension(ctx, e.Contest, e.ReviewerID)
-		switch {
-		case err == nil:
-			before = &old
-		case !errors.Is(err, models.ErrNotFound):
-			return err
-		}
-		doc := reviewExtensionDoc{ID: id, Contest: e.Contest, ReviewerID: e.ReviewerID, ClosesAt: e.ClosesAt.UTC(),
-			Reason: e.Reason, GrantedBy: e.GrantedBy, GrantedAt: e.GrantedAt.UTC()}
-		_, err = s.db.Collection(colReviewExtensions).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc,
-			options.Replace().SetUpsert(true))
-		return mapInternal("put review extension", err)
+	err := retryUpsert(func() error {
+		return s.serialize(colReviewExtensions, id, func() error {
+			old, err := s.ReviewExtension(ctx, e.Contest, e.ReviewerID)
+			switch {
+			case err == nil:
+				before = &old
+			case !errors.Is(err, models.ErrNotFound):
+				return err
+			}
+			doc := reviewExtensionDoc{ID: id, Contest: e.Contest, ReviewerID: e.ReviewerID, ClosesAt: e.ClosesAt.UTC(),
+				Reason: e.Reason, GrantedBy: e.GrantedBy, GrantedAt: e.GrantedAt.UTC()}
+			_, err = s.db.Collection(colReviewExtensions).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc,
+				options.Replace().SetUpsert(true))
+			return mapInternal("put review extension", err)
+		})
 	})
 	return before, err
 }

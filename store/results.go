@@ -43,12 +43,7 @@ func (s *Store) PutSelection(ctx context.Context, sel models.Selection) (models.
 	sel.At = sel.At.UTC().Truncate(time.Millisecond)
 	d := selectionDoc{ID: sel.ID, Contest: sel.Contest, Category: sel.Category, NominationID: sel.NominationID,
 		ReviewerID: sel.ReviewerID, At: sel.At}
-	err := s.serialize(colSelections, sel.ID, func() error {
-		_, err := s.db.Collection(colSelections).ReplaceOne(ctx, bson.D{{Key: "_id", Value: sel.ID}}, d,
-			options.Replace().SetUpsert(true))
-		return mapInternal("put selection", err)
-	})
-	return sel, err
+	return sel, s.replaceByID(ctx, colSelections, "put selection", sel.ID, d)
 }
 
 // SelectionsOf returns the reviewer's picks in the contest, by category:
@@ -116,9 +111,16 @@ func (s *Store) Results(ctx context.Context, contest int) (models.Results, error
 
 // replaceYear upserts doc as the one document of the contest in coll.
 func (s *Store) replaceYear(ctx context.Context, coll, op string, contest int, doc any) error {
-	id := strconv.Itoa(contest)
-	return s.serialize(coll, id, func() error {
-		_, err := s.db.Collection(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc, options.Replace().SetUpsert(true))
-		return mapInternal(op, err)
+	return s.replaceByID(ctx, coll, op, strconv.Itoa(contest), doc)
+}
+
+// replaceByID upserts doc as the document id of coll, through the
+// serializing helper, retrying when another writer inserted it first.
+func (s *Store) replaceByID(ctx context.Context, coll, op, id string, doc any) error {
+	return retryUpsert(func() error {
+		return s.serialize(coll, id, func() error {
+			_, err := s.db.Collection(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc, options.Replace().SetUpsert(true))
+			return mapInternal(op, err)
+		})
 	})
 }

@@ -45,11 +45,7 @@ func (s *Store) Conflicts(ctx context.Context, reviewerID string) (models.Confli
 
 // SetConflicts replaces the reviewer's declared conflicts. It returns only the database's errors.
 func (s *Store) SetConflicts(ctx context.Context, c models.Conflicts) error {
-	return s.serialize(colConflicts, c.ReviewerID, func() error {
-		_, err := s.db.Collection(colConflicts).ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ReviewerID}}, conflictsDoc(c),
-			options.Replace().SetUpsert(true))
-		return mapInternal("set conflicts", err)
-	})
+	return s.replaceByID(ctx, colConflicts, "set conflicts", c.ReviewerID, conflictsDoc(c))
 }
 
 type assignmentDoc struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -214,6 +215,30 @@ func openBenchStore(ctx context.Context) (st *store.Store, dir string, done func
 		return nil, "", nil, err
 	}
 	return st, dir, func() { _ = st.Close(context.WithoutCancel(ctx)); _ = os.RemoveAll(dir) }, nil
+}
+
+// openTargetStore opens the database of a running server that a benchmark
+// loads with --url (WSIS_MONGODB_URI, WSIS_MONGODB_DATABASE), to seed it,
+// and the tokens that server accepts (its issuer is publicURL, or target);
+// done closes the store.
+func openTargetStore(ctx context.Context, bench, target, publicURL string, getenv func(string) string, log *slog.Logger) (st *store.Store, tokens *auth.Tokens, done func(), err error) {
+	uri, database := getenv("WSIS_MONGODB_URI"), cmp.Or(getenv("WSIS_MONGODB_DATABASE"), "wsis")
+	if uri == "" {
+		return nil, nil, nil, fmt.Errorf("bench %s: --url needs WSIS_MONGODB_URI, the running server's database, to seed it", bench)
+	}
+	if st, err = store.Open(ctx, store.Config{URI: uri, Database: database, Logger: log}); err != nil {
+		return nil, nil, nil, err
+	}
+	done = func() { _ = st.Close(context.WithoutCancel(ctx)) }
+	if err = st.EnsureIndexes(ctx); err == nil {
+		issuer := cmp.Or(publicURL, target)
+		tokens, err = auth.NewTokens(ctx, st, issuer, issuer+"/api", models.SystemClock{})
+	}
+	if err != nil {
+		done()
+		return nil, nil, nil, err
+	}
+	return st, tokens, done, nil
 }
 
 // unlimited is a rate limit a benchmark's load never reaches.

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -111,22 +110,12 @@ func benchSoak(ctx context.Context, args []string, getenv func(string) string, s
 		defer srv.Close()
 		st, tokens, t.base, rss = st0, srv.Tokens, srv.URL, selfRSS
 	} else {
-		uri, database := getenv("WSIS_MONGODB_URI"), cmp.Or(getenv("WSIS_MONGODB_DATABASE"), "wsis")
-		if uri == "" {
-			return errors.New("bench soak: --url needs WSIS_MONGODB_URI, the running server's database, to seed it")
-		}
+		var done func()
 		var err error
-		if st, err = store.Open(ctx, store.Config{URI: uri, Database: database, Logger: quiet}); err != nil {
+		if st, tokens, done, err = openTargetStore(ctx, "soak", *target, *publicURL, getenv, quiet); err != nil {
 			return err
 		}
-		defer st.Close(context.WithoutCancel(ctx))
-		if err := st.EnsureIndexes(ctx); err != nil {
-			return err
-		}
-		issuer := cmp.Or(*publicURL, *target)
-		if tokens, err = auth.NewTokens(ctx, st, issuer, issuer+"/api", models.SystemClock{}); err != nil {
-			return err
-		}
+		defer done()
 		t.base = strings.TrimSuffix(*target, "/")
 		rss = func() (int64, error) { return metricsRSS(t.client, t.base) }
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,7 +26,7 @@ const benchContest = 2030
 // benchVotes runs "wsis bench votes": N verified voters cast one vote in
 // every category over HTTP from C clients — against this process's own
 // server on a fresh embedded store, or with --url against a running server
-// whose MongoDB deployment (WSIS_MONGODB_URI, WSIS_DATABASE) the benchmark
+// whose MongoDB deployment (WSIS_MONGODB_URI, WSIS_MONGODB_DATABASE) the benchmark
 // seeds; then the same number of vote documents go straight into the same
 // store with single InsertOnes from C callers.
 func benchVotes(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -37,7 +35,7 @@ func benchVotes(ctx context.Context, args []string, getenv func(string) string, 
 	voters := fs.Int("voters", 2000, "verified voters to seed; each votes in every category")
 	concurrency := fs.Int("concurrency", 64, "concurrent clients")
 	target := fs.String("url", "", "base URL of a running server to vote against, instead of this process's own; "+
-		"it must use the MongoDB deployment of WSIS_MONGODB_URI and WSIS_DATABASE, which are seeded, and a database without a 2030 contest")
+		"it must use the MongoDB deployment of WSIS_MONGODB_URI and WSIS_MONGODB_DATABASE, which are seeded, and a database without a 2030 contest")
 	publicURL := fs.String("public-url", "", "with --url: the server's WSIS_PUBLIC_URL, its tokens' issuer (default: --url)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the HTTP votes to this file")
 	if err := fs.Parse(args); err != nil {
@@ -74,25 +72,12 @@ func benchVotes(ctx context.Context, args []string, getenv func(string) string, 
 		defer srv.Close()
 		base, tokens = srv.URL, srv.Tokens
 	} else {
-		uri, database := getenv("WSIS_MONGODB_URI"), getenv("WSIS_DATABASE")
-		if uri == "" {
-			return errors.New("bench votes: --url needs WSIS_MONGODB_URI, the running server's database, to seed it")
-		}
-		if database == "" {
-			database = "wsis"
-		}
+		var done func()
 		var err error
-		if st, err = store.Open(ctx, store.Config{URI: uri, Database: database, Logger: quiet}); err != nil {
+		if st, tokens, done, err = openTargetStore(ctx, "votes", *target, *publicURL, getenv, quiet); err != nil {
 			return err
 		}
-		defer st.Close(context.WithoutCancel(ctx))
-		if err := st.EnsureIndexes(ctx); err != nil {
-			return err
-		}
-		issuer := cmp.Or(*publicURL, *target)
-		if tokens, err = auth.NewTokens(ctx, st, issuer, issuer+"/api", models.SystemClock{}); err != nil {
-			return err
-		}
+		defer done()
 		base = strings.TrimSuffix(*target, "/")
 	}
 	start := time.Now()

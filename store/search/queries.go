@@ -163,12 +163,7 @@ func (x *Index) catalogueFromIndex(ctx context.Context, q CatalogueQuery) (Catal
 	cached, hit := x.facets.get(q.facetKey(), gen)
 	var words []string
 	if strings.TrimSpace(q.Text) != "" {
-		for _, w := range strings.Fields(q.Text) {
-			if len(x.analyzer.Analyze([]byte(w))) > 0 {
-				words = append(words, w)
-			}
-		}
-		if len(words) == 0 {
+		if words = searchWords(x.analyzer, q.Text); len(words) == 0 {
 			must = append(must, bleve.NewMatchNoneQuery()) // only words like "the"
 		}
 	}

@@ -132,12 +132,9 @@ func (d *dictionary) bit(v string, add bool) (uint64, bool) {
 }
 
 type tableRow struct {
-	docID      string // the index's document id, the sorts' tie-break
-	countries  []string
-	countryIDs []uint16 // countries by their numbers in the table
-	// words are its terms by term id, on their way to the words' arena;
-	// nil once set there.
-	words       []termWeight
+	docID       string // the index's document id, the sorts' tie-break
+	countries   []string
+	countryIDs  []uint16 // countries by their numbers in the table
 	publishedAt string
 	titleSort   string
 	card        models.PublicProject
@@ -170,9 +167,9 @@ func newRow(pub models.PublicProject) *tableRow {
 	return r
 }
 
-// set puts r at the place of its project, or removes the project when r
-// is nil. The caller holds mu.
-func (t *table) set(id string, r *tableRow) {
+// set puts r at the place of its project with its terms (by term id), or
+// removes the project when r is nil. The caller holds mu.
+func (t *table) set(id string, r *tableRow, words []termWeight) {
 	if t.at == nil {
 		t.at = map[string]int{}
 	}
@@ -220,9 +217,8 @@ func (t *table) set(id string, r *tableRow) {
 		t.at[id] = i
 		t.live++
 	}
-	h.wordsAt, h.nwords = t.words.store(r.words)
-	t.words.add(uint32(i), r.words)
-	r.words = nil
+	h.wordsAt, h.nwords = t.words.store(words)
+	t.words.add(uint32(i), words)
 	t.hot[i], t.rows[i] = h, r
 	t.index(i, &h, r.countryIDs, false)
 	t.words.compact(t.hot, t.rows)
@@ -347,8 +343,9 @@ func (t *table) put(p models.Project, deleted bool) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	var words []termWeight
 	if r != nil {
-		r.words = t.words.list(weights)
+		words = t.words.list(weights)
 	}
 	if !t.ready {
 		if t.touched == nil {
@@ -356,7 +353,7 @@ func (t *table) put(p models.Project, deleted bool) {
 		}
 		t.touched[p.ID] = true
 	}
-	t.set(p.ID, r)
+	t.set(p.ID, r, words)
 }
 
 // load fills the table from the index's stored cards, in pages, leaving
@@ -387,7 +384,7 @@ func (t *table) load(ctx context.Context, idx bleve.Index) error {
 		t.mu.Lock()
 		for _, r := range rows {
 			if !t.touched[r.card.ID] {
-				t.set(r.card.ID, r)
+				t.set(r.card.ID, r, nil) // its words come from the index's postings (loadWords)
 			}
 		}
 		t.mu.Unlock()

@@ -191,21 +191,31 @@ func (w *words) remove(slot uint32, list []termWeight) {
 	w.garbage += len(list)
 }
 
-// queryWords are the words of a search, each as the terms the analyzer
-// makes of it (a word may make several, like "e-health"); words it makes
-// nothing of, like "the", are left out.
+// searchWords are the words of a search the analyzer makes terms of;
+// words it makes nothing of, like "the", are left out, by the table and
+// by the index alike.
+func searchWords(a analysis.Analyzer, text string) []string {
+	var out []string
+	for _, word := range strings.Fields(text) {
+		if len(a.Analyze([]byte(word))) > 0 {
+			out = append(out, word)
+		}
+	}
+	return out
+}
+
+// queryWords are the searchWords of text, each as the terms the analyzer
+// makes of it (a word may make several, like "e-health").
 func queryWords(a analysis.Analyzer, text string) [][]string {
 	var out [][]string
-	for _, word := range strings.Fields(text) {
+	for _, word := range searchWords(a, text) {
 		var terms []string
 		for _, tok := range a.Analyze([]byte(word)) {
 			if t := string(tok.Term); !slices.Contains(terms, t) {
 				terms = append(terms, t)
 			}
 		}
-		if len(terms) > 0 {
-			out = append(out, terms)
-		}
+		out = append(out, terms)
 	}
 	return out
 }
